@@ -1,0 +1,1 @@
+"""The store: products, categories, stock, carts, orders and wallets."""

@@ -1,0 +1,61 @@
+"""Plain domain objects of the store: no files, no databases, just data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+
+from app.errors import InvalidPrice
+
+CENT = Decimal("0.01")
+
+
+# >>> solution 00
+def parse_price(value: str | int | Decimal) -> Decimal:
+    """Return ``value`` as an exact amount of money with two decimal places.
+
+    Accept a string ("9.99"), an int or a Decimal. Refuse a float (binary
+    floats cannot hold 0.10 exactly), a negative amount, a value with more
+    than two decimal places and anything that is not a number: raise
+    InvalidPrice with a message that says what was wrong.
+    """
+    if isinstance(value, float | bool):
+        raise InvalidPrice(
+            f"price {value!r} is a {type(value).__name__}; pass a string such as"
+            f" '{value}' or a Decimal, because floats cannot hold cents exactly"
+        )
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise InvalidPrice(f"price {value!r} is not a number") from None
+    if not amount.is_finite():
+        raise InvalidPrice(f"price {value!r} is not a finite amount")
+    if amount < 0:
+        raise InvalidPrice(f"price {value!r} is negative")
+    if amount != amount.quantize(CENT):
+        raise InvalidPrice(f"price {value!r} has more than two decimal places")
+    return amount.quantize(CENT)
+
+
+# <<<
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Product:
+    """Something the store sells; ``sku`` (stock-keeping unit) identifies it."""
+
+    sku: str
+    name: str
+    price: Decimal
+    category: str | None = None
+    created_at: datetime = field(default_factory=utc_now)
+
+    def __post_init__(self) -> None:
+        self.price = parse_price(self.price)
+        if not self.sku.strip():
+            raise ValueError("a product needs a non-empty SKU")

@@ -1,0 +1,1 @@
+"""The file store: the catalog kept in pickle, JSON and YAML files."""

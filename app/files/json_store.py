@@ -1,0 +1,93 @@
+# workshop: since 03
+"""The catalog as a JSON file: readable anywhere, with exact money and times."""
+
+from __future__ import annotations
+
+import json  # solution 03
+from collections.abc import Iterable
+from datetime import datetime  # solution 03
+from decimal import Decimal  # solution 03
+from pathlib import Path
+from typing import Any
+
+from app.domain import Product
+from app.errors import CorruptFile  # solution 03
+from app.files.atomic import atomic_write_bytes  # solution 03
+
+FORMAT = "persistence-drills/catalog"
+VERSION = 1
+
+
+# >>> solution 03
+def product_to_dict(product: Product) -> dict[str, Any]:
+    """A JSON-ready dict: price as a string ("9.99"), created_at as ISO 8601."""
+    return {
+        "sku": product.sku,
+        "name": product.name,
+        "price": str(product.price),
+        "category": product.category,
+        "created_at": product.created_at.isoformat(),
+    }
+
+
+def product_from_dict(data: dict[str, Any]) -> Product:
+    """The inverse of product_to_dict(); a float price is refused, not rounded."""
+    price = data["price"]
+    if not isinstance(price, str):
+        raise CorruptFile(
+            f"product {data.get('sku')!r}: price {price!r} must be a string such as"
+            ' "9.99"; a JSON number would be read as a float and lose cents'
+        )
+    return Product(
+        sku=data["sku"],
+        name=data["name"],
+        price=Decimal(price),
+        category=data.get("category"),
+        created_at=datetime.fromisoformat(data["created_at"]),
+    )
+
+
+def dumps_catalog(products: Iterable[Product]) -> str:
+    """The whole catalog as a JSON document with a format name and version."""
+    document = {
+        "format": FORMAT,
+        "version": VERSION,
+        "products": [product_to_dict(p) for p in products],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def loads_catalog(text: str) -> list[Product]:
+    """Parse a document written by dumps_catalog(); CorruptFile if it is not one."""
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise CorruptFile(f"not valid JSON: {error}") from None
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise CorruptFile(f"not a catalog document (expected format {FORMAT!r})")
+    try:
+        return [product_from_dict(item) for item in document["products"]]
+    except (KeyError, TypeError, ValueError) as error:
+        raise CorruptFile(f"a product entry is malformed: {error!r}") from None
+
+
+def save_catalog_json(products: Iterable[Product], path: Path) -> None:
+    """Write the catalog to ``path`` as UTF-8 JSON, atomically."""
+    atomic_write_bytes(Path(path), dumps_catalog(products).encode("utf-8"))
+
+
+def load_catalog_json(path: Path) -> list[Product]:
+    """Read ``path``; a missing file is an empty catalog."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    except UnicodeDecodeError:
+        raise CorruptFile(f"{path} is not UTF-8 text, so not a JSON catalog") from None
+    try:
+        return loads_catalog(text)
+    except CorruptFile as error:
+        raise CorruptFile(f"{path}: {error}") from None
+
+
+# <<<

@@ -1,0 +1,59 @@
+"""Step 00: prices are exact Decimals, and anything else is refused clearly."""
+
+from decimal import Decimal
+
+import pytest
+
+from app.domain import Product, parse_price
+from app.errors import InvalidPrice
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("9.99", "9.99"),
+        ("5", "5.00"),
+        (5, "5.00"),
+        (Decimal("0.1"), "0.10"),
+        ("0", "0.00"),
+    ],
+)
+def test_parse_price_returns_exact_cents(given, expected):
+    price = parse_price(given)
+    assert isinstance(price, Decimal)
+    assert price == Decimal(expected)
+    assert str(price) == expected
+
+
+@pytest.mark.parametrize("given", [9.99, 0.1, True])
+def test_parse_price_refuses_floats_and_bools(given):
+    with pytest.raises(InvalidPrice, match=type(given).__name__):
+        parse_price(given)
+
+
+@pytest.mark.parametrize(
+    ("given", "reason"),
+    [
+        ("-1", "negative"),
+        ("1.999", "more than two decimal places"),
+        ("abc", "not a number"),
+        ("", "not a number"),
+        ("NaN", "not a finite"),
+        ("Infinity", "not a finite"),
+        (None, "not a number"),
+    ],
+)
+def test_parse_price_names_what_is_wrong(given, reason):
+    with pytest.raises(InvalidPrice, match=reason):
+        parse_price(given)
+
+
+def test_product_keeps_its_price_as_decimal():
+    product = Product(sku="TEA-1", name="Green tea", price="3.50")
+    assert product.price == Decimal("3.50")
+    assert sum([product.price] * 3) == Decimal("10.50")
+
+
+def test_product_refuses_a_float_price():
+    with pytest.raises(InvalidPrice):
+        Product(sku="TEA-1", name="Green tea", price=3.5)

@@ -1,0 +1,121 @@
+"""Step 01: the catalog is pickled, and a crash mid-save never tears the file."""
+
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from app.domain import Product
+from app.files import atomic
+from app.files.atomic import atomic_write_bytes
+from app.files.pickle_store import save_catalog
+
+
+def sample_products(count=3):
+    return [
+        Product(sku=f"SKU-{i:05d}", name=f"Product {i}", price=f"{i}.99")
+        for i in range(count)
+    ]
+
+
+def test_save_catalog_writes_a_pickled_list_of_products(tmp_path):
+    path = tmp_path / "catalog.pkl"
+    products = sample_products()
+    save_catalog(products, path)
+    loaded = pickle.loads(path.read_bytes())
+    assert loaded == products
+    assert loaded[1].price == Decimal("1.99")
+
+
+def test_save_catalog_uses_protocol_5(tmp_path):
+    path = tmp_path / "catalog.pkl"
+    save_catalog(sample_products(), path)
+    data = path.read_bytes()
+    assert data[:2] == b"\x80\x05", "a protocol-5 pickle starts with PROTO 5"
+
+
+def test_save_catalog_accepts_any_iterable(tmp_path):
+    path = tmp_path / "catalog.pkl"
+    save_catalog(iter(sample_products()), path)
+    assert len(pickle.loads(path.read_bytes())) == 3
+
+
+def test_atomic_write_replaces_the_old_content(tmp_path):
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"old")
+    atomic_write_bytes(path, b"new")
+    assert path.read_bytes() == b"new"
+    assert list(tmp_path.iterdir()) == [path], "no temporary file is left behind"
+
+
+def test_atomic_write_fsyncs_before_replacing(tmp_path, monkeypatch):
+    events = []
+    real_fsync, real_replace = os.fsync, os.replace
+    monkeypatch.setattr(
+        atomic.os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1]
+    )
+    monkeypatch.setattr(
+        atomic.os,
+        "replace",
+        lambda a, b: (events.append("replace"), real_replace(a, b))[1],
+    )
+    atomic_write_bytes(tmp_path / "data.bin", b"payload")
+    assert "replace" in events
+    assert "fsync" in events[: events.index("replace")], (
+        "fsync the temp file before os.replace"
+    )
+
+
+def test_a_failed_write_keeps_the_old_file_and_cleans_up(tmp_path, monkeypatch):
+    path = tmp_path / "catalog.pkl"
+    save_catalog(sample_products(2), path)
+    before = path.read_bytes()
+
+    def crash(*args):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(atomic.os, "replace", crash)
+    with pytest.raises(OSError, match="disk full"):
+        save_catalog(sample_products(50), path)
+    assert path.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [path], "the temporary file was removed"
+
+
+WRITER = """
+import sys
+from app.domain import Product
+from app.files.pickle_store import save_catalog
+path, size = sys.argv[1], int(sys.argv[2])
+print("ready", flush=True)
+round = 0
+while True:
+    round += 1
+    save_catalog([Product(sku=f"S{round}-{i}", name="x" * 200, price="1.00") for i in range(size)], path)
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="uses SIGKILL")
+def test_a_killed_save_leaves_a_loadable_catalog(tmp_path):
+    path = tmp_path / "catalog.pkl"
+    save_catalog(sample_products(1), path)
+    root = Path(__file__).resolve().parents[1]
+    for attempt in range(12):
+        writer = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), "3000"],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            env={**os.environ, "PYTHONPATH": str(root)},
+        )
+        assert writer.stdout.readline().strip() == b"ready"
+        time.sleep(0.02 + 0.013 * attempt)
+        writer.send_signal(signal.SIGKILL)
+        writer.wait()
+        writer.stdout.close()
+        products = pickle.loads(path.read_bytes())
+        assert products and all(isinstance(p, Product) for p in products)

@@ -1,0 +1,175 @@
+"""The workshop's pytest plugin: which step this is, and what to do next.
+
+It adds a header line and a closing line; pytest's own summary line, which CI
+reads, is never changed. With WORKSHOP_REPORT=<file> it also writes each
+test's step and outcome as JSON, which `workshop verify` reads.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from workshop.manifest import Manifest, ManifestError, load_manifest
+
+STEP_FILE = re.compile(r"test_step_(\d{2})_")
+_MANIFEST = pytest.StashKey[Manifest | None]()
+_RESULTS = pytest.StashKey[dict[str, dict[str, Any]]]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("workshop")
+    group.addoption(
+        "--step",
+        dest="workshop_step",
+        default=None,
+        help="run only the tests of this step (a number, or 'current')",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    try:
+        manifest: Manifest | None = load_manifest(Path(config.rootpath))
+    except ManifestError:
+        manifest = None
+    config.stash[_MANIFEST] = manifest
+    config.stash[_RESULTS] = {}
+
+
+def step_of(item: pytest.Item) -> int | None:
+    """The drill a test belongs to: its step marker, else its file name."""
+    marker = item.get_closest_marker("step")
+    if marker is not None:
+        return int(marker.args[0])
+    match = STEP_FILE.search(item.path.name)
+    return int(match[1]) if match else None
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    manifest = config.stash.get(_MANIFEST, None)
+    if manifest is None:
+        return []
+    step = manifest.current_step
+    if step is None:
+        where = (
+            "the finished workshop"
+            if manifest.current == "final"
+            else "main, the source"
+        )
+        return [f"{manifest.title}: {where}, all {len(manifest.steps)} steps solved"]
+    return [
+        f"{manifest.title}: step {step.number:02d} of {manifest.last.number:02d}, {step.title}",
+        f"task: {step.text_path} (workshop hint for a hint)",
+    ]
+
+
+def pytest_collection_modifyitems(
+    config: pytest.Config, items: list[pytest.Item]
+) -> None:
+    wanted = config.getoption("workshop_step")
+    if wanted is None:
+        return
+    manifest = config.stash.get(_MANIFEST, None)
+    if wanted == "current":
+        if manifest is None or manifest.current_step is None:
+            raise pytest.UsageError(
+                "--step current needs a generated step (git checkout step-NN)"
+            )
+        number = manifest.current_step.number
+    else:
+        number = int(wanted)
+    keep = [item for item in items if step_of(item) == number]
+    config.hook.pytest_deselected(items=[i for i in items if step_of(i) != number])
+    items[:] = keep
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    report = yield
+    results = item.config.stash[_RESULTS]
+    entry = results.setdefault(
+        item.nodeid,
+        {"step": step_of(item), "outcome": "passed", "error": None, "message": ""},
+    )
+    if report.failed and entry["outcome"] != "failed":
+        entry["outcome"] = "failed"
+        if call.excinfo is not None:
+            entry["error"] = call.excinfo.typename
+            entry["message"] = str(call.excinfo.value)[:500]
+    elif report.skipped and entry["outcome"] == "passed":
+        entry["outcome"] = "skipped"
+    return report
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    if report.failed:
+        session_errors.append(
+            {"nodeid": report.nodeid, "message": str(report.longrepr)[-800:]}
+        )
+
+
+session_errors: list[dict[str, str]] = []
+
+
+def _by_step(
+    config: pytest.Config,
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    manifest = config.stash.get(_MANIFEST, None)
+    current = (
+        manifest.current_step.number if manifest and manifest.current_step else None
+    )
+    failed = [r for r in config.stash[_RESULTS].values() if r["outcome"] == "failed"]
+    mine = [r for r in failed if current is not None and r["step"] == current]
+    others = [r for r in failed if r not in mine]
+    return mine, others
+
+
+def pytest_terminal_summary(
+    terminalreporter: Any, exitstatus: int, config: pytest.Config
+) -> None:
+    manifest = config.stash.get(_MANIFEST, None)
+    if manifest is None:
+        return
+    step = manifest.current_step
+    results = config.stash[_RESULTS]
+    mine, others = _by_step(config)
+    write = terminalreporter.write_line
+    if session_errors:
+        write(
+            "workshop: a test file could not be collected: fix that first (the error is above)."
+        )
+    elif others:
+        steps = sorted({f"{r['step']:02d}" for r in others if r["step"] is not None})
+        names = f"step {', '.join(steps)}" if steps else "the workshop"
+        write(
+            f"workshop: tests of {names} fail; a change broke them (git diff shows what changed)."
+        )
+    elif step is not None and mine:
+        write(
+            f"workshop: this failure is expected, it is your task. Next: {step.task}"
+            f" (see {step.text_path})."
+        )
+    elif step is not None and any(r["step"] == step.number for r in results.values()):
+        write(
+            f"workshop: step {step.number:02d} passes. Compare with the reference:"
+            " workshop solution; then move on: workshop next."
+        )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    target = os.environ.get("WORKSHOP_REPORT")
+    if not target:
+        return
+    manifest = session.config.stash.get(_MANIFEST, None)
+    payload = {
+        "current": manifest.current if manifest else None,
+        "exitstatus": int(exitstatus),
+        "collect_errors": session_errors,
+        "tests": session.config.stash.get(_RESULTS, {}),
+    }
+    Path(target).write_text(json.dumps(payload, indent=1), encoding="utf-8")
