@@ -77,6 +77,7 @@ class Piece:
     line_no: int = 0
     stub: list[str] | None = None  # hand-written stub, already uncommented
     is_marker_line: bool = False
+    is_line: bool = False  # a one-line marker: at its own step the line is absent
 
 
 @dataclass
@@ -253,7 +254,7 @@ def _render_pieces(
             out.append(_REMOVED)
             continue
         state = piece.span.visible(step, solved) if piece.span else "full"
-        if state == "absent":
+        if state == "absent" or (state == "stub" and piece.is_line):
             out.append(_REMOVED)
         elif state == "full":
             for line in piece.lines:
