@@ -183,9 +183,9 @@ def parse(path: str, text: str) -> MarkedFile:
                     path, number, "line markers cannot sit in a solution block"
                 )
             newline = "\n" if line.endswith("\n") else ""
-            piece = Piece(
-                [marked["code"] + newline], _span(marked, path, number), number
-            )
+            span = _span(marked, path, number)
+            piece = Piece([marked["code"] + newline], span, number, is_line=True)
+
             if block is not None:
                 # Inside a since/until block: the line needs both to be visible.
                 block.lines.append(piece)  # type: ignore[arg-type]
