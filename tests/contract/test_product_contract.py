@@ -1,0 +1,109 @@
+"""The repository contract: the same behaviour from every storage backend."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from app.domain import Product
+from app.errors import DuplicateSku, ProductNotFound
+from tests.contract.backends import BACKENDS
+
+WHEN = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+
+
+@pytest.fixture(params=BACKENDS)
+def repo(request, tmp_path):
+    repository = request.param(tmp_path)
+    yield repository
+    repository.close()
+
+
+def make(sku="TEA-001", name="Green tea", price="3.50", category="tea"):
+    return Product(sku=sku, name=name, price=price, category=category, created_at=WHEN)
+
+
+def test_an_added_product_can_be_read_back_exactly(repo):
+    repo.add(make(price="1234.56"))
+    again = repo.get("TEA-001")
+    assert again == make(price="1234.56")
+    assert again.price == Decimal("1234.56")
+    assert again.created_at == WHEN
+
+
+def test_a_new_repository_is_empty(repo):
+    assert repo.list() == []
+
+
+def test_a_duplicate_sku_is_refused_and_the_first_product_kept(repo):
+    repo.add(make())
+    with pytest.raises(DuplicateSku):
+        repo.add(make(name="Impostor"))
+    assert repo.get("TEA-001").name == "Green tea"
+    assert len(repo.list()) == 1
+
+
+def test_get_of_an_unknown_sku_raises_product_not_found(repo):
+    with pytest.raises(ProductNotFound):
+        repo.get("NOPE")
+
+
+def test_list_is_ordered_by_sku(repo):
+    for sku in ["C-3", "A-1", "B-2"]:
+        repo.add(make(sku=sku))
+    assert [p.sku for p in repo.list()] == ["A-1", "B-2", "C-3"]
+
+
+def test_update_replaces_the_stored_product(repo):
+    repo.add(make())
+    repo.update(make(name="Sencha", price="4.10", category=None))
+    assert repo.get("TEA-001") == make(name="Sencha", price="4.10", category=None)
+
+
+def test_update_of_an_unknown_sku_raises_and_adds_nothing(repo):
+    with pytest.raises(ProductNotFound):
+        repo.update(make())
+    assert repo.list() == []
+
+
+def test_delete_removes_the_product(repo):
+    repo.add(make())
+    repo.add(make(sku="TEA-002"))
+    repo.delete("TEA-001")
+    assert [p.sku for p in repo.list()] == ["TEA-002"]
+    with pytest.raises(ProductNotFound):
+        repo.delete("TEA-001")
+
+
+def test_search_matches_name_or_sku_ignoring_case(repo):
+    repo.add(make(sku="TEA-001", name="Green tea"))
+    repo.add(make(sku="COF-001", name="Espresso beans"))
+    repo.add(make(sku="MUG-TEA", name="Big mug"))
+    assert [p.sku for p in repo.search("TEA")] == ["MUG-TEA", "TEA-001"]
+    assert [p.sku for p in repo.search("espresso")] == ["COF-001"]
+    assert repo.search("nothing like it") == []
+
+
+@pytest.mark.parametrize(
+    "text", ["%", "_", "' OR 1=1 --", '"; DROP TABLE products; --', "\\"]
+)
+def test_search_takes_every_character_literally(repo, text):
+    repo.add(make(sku="PLAIN-1", name="Plain product"))
+    repo.add(make(sku="ODD-1", name=f"Odd {text} name"))
+    assert [p.sku for p in repo.search(text)] == ["ODD-1"]
+    assert len(repo.list()) == 2
+
+
+def test_unicode_names_survive(repo):
+    repo.add(make(name="Thé vert 緑茶 ☕"))
+    assert repo.get("TEA-001").name == "Thé vert 緑茶 ☕"
+    assert [p.sku for p in repo.search("緑茶")] == ["TEA-001"]
+
+
+def test_changing_a_returned_product_does_not_change_the_store(repo):
+    repo.add(make())
+    fetched = repo.get("TEA-001")
+    fetched.name = "Changed behind the store's back"
+    assert repo.get("TEA-001").name == "Green tea"
