@@ -63,7 +63,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         )
         return [f"{manifest.title}: {where}, all {len(manifest.steps)} steps solved"]
     return [
-        f"{manifest.title}: step {step.number:02d} of {manifest.last.number:02d}, {step.title}",
+        f"{manifest.title}: step {step.number:02d} of {manifest.last_number:02d}, {step.title}",
         f"task: {step.text_path} (workshop hint for a hint)",
     ]
 
@@ -136,6 +136,8 @@ def pytest_terminal_summary(
     if manifest is None:
         return
     step = manifest.current_step
+    if manifest.current is None:
+        return  # main, the source: maintainers read pytest's own summary
     results = config.stash[_RESULTS]
     mine, others = _by_step(config)
     write = terminalreporter.write_line
