@@ -45,9 +45,12 @@ def test_the_index_in_workshop_md_is_current():
     assert index.refresh(text, MANIFEST.steps) == text, "run `workshop index`"
 
 
-def test_a_stale_index_is_reported(tmp_path, monkeypatch, capsys):
-    assert index.BEGIN in (ROOT / "WORKSHOP.md").read_text()
-    monkeypatch.chdir(ROOT)
+def test_a_stale_index_is_reported_and_rewritten(mini, monkeypatch, capsys):
+    monkeypatch.chdir(mini)
+    assert workshop_main(["index", "--check"]) == 1
+    assert "stale" in capsys.readouterr().out
+    assert workshop_main(["index"]) == 0
+    assert "| 02 | calc | Subtracting | 10 |" in (mini / "WORKSHOP.md").read_text()
     assert workshop_main(["index", "--check"]) == 0
 
 
