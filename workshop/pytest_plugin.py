@@ -129,9 +129,16 @@ def _by_step(
     return mine, others
 
 
-def pytest_terminal_summary(
-    terminalreporter: Any, exitstatus: int, config: pytest.Config
-) -> None:
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config):  # type: ignore[no-untyped-def]
+    # Outside pytest's own wrapper, so the line comes after the short summary
+    # and right before pytest's closing line.
+    result = yield
+    _closing_line(terminalreporter, config)
+    return result
+
+
+def _closing_line(terminalreporter: Any, config: pytest.Config) -> None:
     manifest = config.stash.get(_MANIFEST, None)
     if manifest is None:
         return
