@@ -122,3 +122,34 @@ def test_check_runs_only_the_current_steps_tests(mini):
         cwd=mini, capture_output=True, text=True,
     )  # fmt: skip
     assert "1 failed, 2 deselected" in result.stdout
+
+
+@pytest.mark.parametrize("command", [["start"], ["goto", "2"], ["next"]])
+def test_no_command_that_moves_head_loses_uncommitted_work(mini, monkeypatch, command):
+    from workshop.cli import main
+
+    monkeypatch.chdir(mini)
+    if command == ["next"]:
+        learner.goto(1, mini)
+    (mini / "app" / "calc.py").write_text("precious edit\n")
+    (mini / "untracked.txt").write_text("precious new file\n")
+    assert main(command) == 0
+    if command == ["next"]:  # from the learner's branch: a commit on it
+        where = "learn/step-01"
+    else:  # from main: a named stash
+        assert "workshop: saved before goto" in git(mini, "stash", "list")
+        where = "stash@{0}"
+    assert git(mini, "show", f"{where}:app/calc.py") == "precious edit"
+    untracked = f"{where}^3" if where.startswith("stash") else where
+    assert git(mini, "show", f"{untracked}:untracked.txt") == "precious new file"
+
+
+def test_command_errors_are_one_clear_line_and_exit_2(mini, monkeypatch, capsys):
+    from workshop.cli import main
+
+    monkeypatch.chdir(mini)
+    assert main(["hint"]) == 2
+    assert (
+        "workshop: you are on main (the source), not on a step"
+        in capsys.readouterr().out
+    )

@@ -81,3 +81,17 @@ def test_the_minimal_diff_rule_flags_a_change_no_marker_explains(mini):
     tampered["app/__init__.py"] = ("100644", b'"""Changed."""\n')
     found = check_minimal_diffs(source, {1: (start, tampered)})
     assert found and "app/__init__.py" in found[0]
+
+
+def test_a_marker_naming_an_unknown_step_is_an_error_with_file_and_line(mini):
+    from workshop.markers import MarkerError
+
+    calc = mini / "app" / "calc.py"
+    calc.write_text(calc.read_text() + "\n\nLATER = 1  # since 09\n")
+    try:
+        load_from_dir(mini)
+    except MarkerError as error:
+        assert str(error).startswith("app/calc.py:")
+        assert "unknown step 09" in str(error)
+    else:
+        raise AssertionError("an unknown step must be refused")
