@@ -64,7 +64,7 @@ def test_a_float_price_is_refused_not_rounded():
         "{not json",
         "[]",
         '{"format": "someone-else", "products": []}',
-        json.dumps({"format": FORMAT, "version": 1, "products": [{"sku": "X"}]}),
+        json.dumps({"format": FORMAT, "version": VERSION, "products": [{"sku": "X"}]}),
     ],
 )
 def test_anything_but_a_catalog_document_is_a_clear_error(text):
