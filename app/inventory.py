@@ -35,22 +35,28 @@ class Inventory(MutableMapping[str, int]):
     def __init__(
         self, stock: Mapping[str, int] | Iterable[tuple[str, int]] = (), /
     ) -> None:
+        """An inventory holding ``stock`` (a mapping or pairs), each checked."""
         self._stock: dict[str, int] = {}
         self.update(stock)
 
     def __getitem__(self, sku: str) -> int:
+        """The stock of ``sku``; KeyError if the inventory does not list it."""
         return self._stock[sku]
 
     def __setitem__(self, sku: str, quantity: int) -> None:
+        """Set the stock of ``sku``, checked by _checked()."""
         self._stock[sku] = _checked(sku, quantity)
 
     def __delitem__(self, sku: str) -> None:
+        """Stop listing ``sku``."""
         del self._stock[sku]
 
     def __iter__(self) -> Iterator[str]:
+        """The SKUs, in the order they were added."""
         return iter(self._stock)
 
     def __len__(self) -> int:
+        """How many SKUs are listed."""
         return len(self._stock)
 
     def __repr__(self) -> str:
