@@ -23,3 +23,25 @@ class DuplicateSku(StoreError):
 
 class ProductNotFound(StoreError, LookupError):
     """No product has this SKU."""
+
+
+# >>> since 08
+class UnsupportedFormatVersion(CorruptFile):
+    """A data file written by a newer version of the store than this one."""
+
+    def __init__(self, found: object, known: int) -> None:
+        super().__init__(
+            f"the file is format version {found!r}, but this code reads versions 1"
+            f" to {known}: it was written by a newer store, so upgrade the store"
+            " (the file was left untouched)"
+        )
+        self.found, self.known = found, known
+
+
+# <<<
+# >>> since 09
+class InvalidQuantity(StoreError, ValueError):
+    """A stock quantity that is not a whole, non-negative number of items."""
+
+
+# <<<

@@ -13,12 +13,15 @@ from typing import Any
 from app.domain import Product
 from app.errors import CorruptFile  # solution 03
 from app.files.atomic import atomic_write_bytes  # solution 03
+from app.files.versions import upgrade  # since 08
 
 FORMAT = "persistence-drills/catalog"
-VERSION = 1
+VERSION = 1  # until 08
+VERSION = 3  # since 08
+CURRENCY = "EUR"  # since 08
 
 
-# >>> solution 03
+# >>> solution 03 until 08
 def product_to_dict(product: Product) -> dict[str, Any]:
     """A JSON-ready dict: price as a string ("9.99"), created_at as ISO 8601."""
     return {
@@ -47,13 +50,88 @@ def product_from_dict(data: dict[str, Any]) -> Product:
     )
 
 
-def dumps_catalog(products: Iterable[Product]) -> str:
-    """The whole catalog as a JSON document with a format name and version."""
-    document = {
+def catalog_to_document(products: Iterable[Product]) -> dict[str, Any]:
+    """The whole catalog as a plain dict that names its format and version."""
+    return {
         "format": FORMAT,
         "version": VERSION,
         "products": [product_to_dict(p) for p in products],
     }
+
+
+def catalog_from_document(document: Any) -> list[Product]:
+    """The products of a catalog document; CorruptFile if it is not one."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise CorruptFile(f"not a catalog document (expected format {FORMAT!r})")
+    try:
+        return [product_from_dict(item) for item in document["products"]]
+    except (KeyError, TypeError, ValueError) as error:
+        raise CorruptFile(f"a product entry is malformed: {error!r}") from None
+
+
+# <<<
+# >>> since 08
+def product_to_dict(product: Product) -> dict[str, Any]:
+    """A JSON-ready dict (format version 3): price as a string, times in ISO 8601."""
+    return {
+        "sku": product.sku,
+        "name": product.name,
+        "price": str(product.price),
+        "category": product.category,
+        "added_at": product.created_at.isoformat(),
+    }
+
+
+def product_from_dict(data: dict[str, Any]) -> Product:
+    """The inverse of product_to_dict(); a float price is refused, not rounded."""
+    price = data["price"]
+    if not isinstance(price, str):
+        raise CorruptFile(
+            f"product {data.get('sku')!r}: price {price!r} must be a string such as"
+            ' "9.99"; a JSON number would be read as a float and lose cents'
+        )
+    return Product(
+        sku=data["sku"],
+        name=data["name"],
+        price=Decimal(price),
+        category=data.get("category"),
+        created_at=datetime.fromisoformat(data["added_at"]),
+    )
+
+
+def catalog_to_document(products: Iterable[Product]) -> dict[str, Any]:
+    """The whole catalog as a plain dict that names its format and version."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "currency": CURRENCY,
+        "products": [product_to_dict(p) for p in products],
+    }
+
+
+def catalog_from_document(document: Any) -> list[Product]:
+    """The products of a catalog document of any known version, upgraded first;
+    CorruptFile if it is not one, UnsupportedFormatVersion if it is too new."""
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise CorruptFile(f"not a catalog document (expected format {FORMAT!r})")
+    if document.get("version") != VERSION:
+        document = upgrade(document)
+    if document.get("currency") != CURRENCY:
+        raise CorruptFile(
+            f"the catalog is priced in {document.get('currency')!r}; this store"
+            f" sells in {CURRENCY} only"
+        )
+    try:
+        return [product_from_dict(item) for item in document["products"]]
+    except (KeyError, TypeError, ValueError) as error:
+        raise CorruptFile(f"a product entry is malformed: {error!r}") from None
+
+
+# <<<
+# >>> solution 03
+def dumps_catalog(products: Iterable[Product]) -> str:
+    """The whole catalog as a JSON document with a format name and version."""
+    document = catalog_to_document(products)
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -63,12 +141,7 @@ def loads_catalog(text: str) -> list[Product]:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise CorruptFile(f"not valid JSON: {error}") from None
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise CorruptFile(f"not a catalog document (expected format {FORMAT!r})")
-    try:
-        return [product_from_dict(item) for item in document["products"]]
-    except (KeyError, TypeError, ValueError) as error:
-        raise CorruptFile(f"a product entry is malformed: {error!r}") from None
+    return catalog_from_document(document)
 
 
 def save_catalog_json(products: Iterable[Product], path: Path) -> None:
@@ -87,7 +160,9 @@ def load_catalog_json(path: Path) -> list[Product]:
     try:
         return loads_catalog(text)
     except CorruptFile as error:
-        raise CorruptFile(f"{path}: {error}") from None
+        # Name the file, keeping the exact kind of error (UnsafeFile...).
+        error.args = (f"{path}: {error}",)
+        raise
 
 
 # <<<

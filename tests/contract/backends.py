@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from app.files.repository import FileProductRepository  # since 04
 from app.repository import MemoryProductRepository, ProductRepository
 
 Factory = Callable[[Path], ProductRepository]
@@ -21,6 +22,23 @@ def memory(folder: Path) -> ProductRepository:
     return MemoryProductRepository()
 
 
+# >>> since 04
+def pickle_file(folder: Path) -> ProductRepository:
+    return FileProductRepository(folder / "catalog.pkl")
+
+
+def json_file(folder: Path) -> ProductRepository:
+    return FileProductRepository(folder / "catalog.json")
+
+
+def yaml_file(folder: Path) -> ProductRepository:
+    return FileProductRepository(folder / "catalog.yaml")
+
+
+# <<<
 BACKENDS = [
     pytest.param(memory, id="memory", marks=pytest.mark.step(0)),
+    pytest.param(pickle_file, id="pickle", marks=pytest.mark.step(4)),  # since 04
+    pytest.param(json_file, id="json", marks=pytest.mark.step(4)),  # since 04
+    pytest.param(yaml_file, id="yaml", marks=pytest.mark.step(4)),  # since 04
 ]

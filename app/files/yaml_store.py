@@ -1,0 +1,132 @@
+# workshop: since 04
+"""Settings, seed data and the catalog as YAML: friendly to edit, loaded safely."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from app.domain import Product
+from app.errors import CorruptFile, InvalidPrice, UnsafeFile  # solution 04
+from app.files.atomic import atomic_write_bytes
+from app.files.json_store import catalog_from_document, catalog_to_document
+
+# The C loader (libyaml) is many times faster; PyYAML has it only when it was
+# built against libyaml, so fall back to the pure-Python one.
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+@dataclass
+class Settings:
+    """How the store runs: its name, its currency and when stock is low."""
+
+    name: str = "The store"
+    currency: str = "EUR"
+    low_stock: int = 5
+
+
+@dataclass
+class StoreFile:
+    """A store's YAML file: its settings and the products it starts with."""
+
+    settings: Settings = field(default_factory=Settings)
+    seed: list[Product] = field(default_factory=list)
+
+
+# >>> solution 04
+def load_yaml(text: str, source: str = "YAML") -> Any:
+    """Parse ``text`` with a *safe* loader (C if available) and return plain data.
+
+    A tag that asks for a Python object (``!!python/object/apply:os.system``...)
+    raises UnsafeFile and nothing runs; any other YAML error is CorruptFile.
+    ``source`` names the file in the messages.
+    """
+    try:
+        return yaml.load(text, Loader=SafeLoader)
+    except yaml.constructor.ConstructorError as error:
+        problem = str(error.problem or error)
+        if "could not determine a constructor" not in problem:
+            raise CorruptFile(f"{source}: not plain YAML data: {problem}") from None
+        raise UnsafeFile(
+            f"{source}: refusing a YAML tag that builds Python objects ({problem});"
+            " the store's files hold plain data only, and nothing in this file was run"
+        ) from None
+    except yaml.YAMLError as error:
+        raise CorruptFile(f"{source}: not valid YAML: {error}") from None
+
+
+def load_store_file(path: Path) -> StoreFile:
+    """Read the store's settings and seed products from a YAML file.
+
+    Unknown keys and wrong types are CorruptFile naming the key; a price that
+    YAML read as a number (write ``"3.50"``, in quotes) is InvalidPrice.
+    """
+    path = Path(path)
+    data = load_yaml(path.read_text(encoding="utf-8"), source=str(path)) or {}
+    if not isinstance(data, dict) or set(data) - {"store", "seed"}:
+        raise CorruptFile(f"{path}: expected a mapping with 'store' and 'seed' only")
+    raw = data.get("store") or {}
+    if not isinstance(raw, dict):
+        raise CorruptFile(f"{path}: 'store' must be a mapping of settings")
+    unknown = set(raw) - set(Settings.__dataclass_fields__)
+    if unknown:
+        raise CorruptFile(f"{path}: 'store' has unknown settings {sorted(unknown)}")
+    settings = Settings(**raw)
+    if type(settings.low_stock) is not int or not isinstance(settings.name, str):
+        raise CorruptFile(f"{path}: 'low_stock' must be a whole number, 'name' text")
+    seed = []
+    for entry in data.get("seed") or []:
+        if not isinstance(entry, dict):
+            raise CorruptFile(f"{path}: each seed product must be a mapping")
+        if isinstance(entry.get("price"), float):
+            raise InvalidPrice(
+                f"{path}: product {entry.get('sku')!r} has price {entry['price']!r},"
+                ' which YAML reads as a float; quote it: price: "3.50"'
+            )
+        try:
+            seed.append(Product(**entry))
+        except InvalidPrice:
+            raise
+        except (TypeError, ValueError) as error:
+            raise CorruptFile(f"{path}: a seed product is malformed: {error}") from None
+    return StoreFile(settings, seed)
+
+
+def load_catalog_yaml(path: Path) -> list[Product]:
+    """Read ``path``; a missing file is an empty catalog."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    except UnicodeDecodeError:
+        raise CorruptFile(f"{path} is not UTF-8 text, so not a YAML catalog") from None
+    try:
+        return loads_catalog_yaml(text, source=str(path))
+    except CorruptFile as error:
+        if str(path) not in str(error):
+            error.args = (f"{path}: {error}",)  # name the file, keep the error's kind
+        raise
+
+
+# <<<
+def dumps_catalog_yaml(products: Iterable[Product]) -> str:
+    """The catalog document (the same one JSON holds) as YAML text."""
+    document = catalog_to_document(products)
+    return yaml.dump(
+        document, Dumper=SafeDumper, allow_unicode=True, sort_keys=False, width=100
+    )
+
+
+def loads_catalog_yaml(text: str, source: str = "YAML") -> list[Product]:
+    """Parse YAML written by dumps_catalog_yaml(); refuses Python tags."""
+    return catalog_from_document(load_yaml(text, source))
+
+
+def save_catalog_yaml(products: Iterable[Product], path: Path) -> None:
+    """Write the catalog to ``path`` as UTF-8 YAML, atomically."""
+    atomic_write_bytes(Path(path), dumps_catalog_yaml(products).encode("utf-8"))

@@ -1,0 +1,129 @@
+"""Step 04: the `store` command adds, lists and searches a file store."""
+
+import json
+import shlex
+
+import pytest
+
+from app import backends
+from app.cli import main
+
+
+@pytest.fixture
+def store(capsys):
+    """Run a `store` command line; return (exit code, stdout, stderr)."""
+
+    def run(command_line: str) -> tuple[int, str, str]:
+        code = main(shlex.split(command_line))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+def test_add_then_list_shows_an_aligned_table(tmp_path, store):
+    db = tmp_path / "catalog.json"
+    assert (
+        store(f"--db {db} products add --sku TEA-1 --name 'Green tea' --price 3.50")[0]
+        == 0
+    )
+    assert (
+        store(f"--db {db} products add --sku COF-10 --name Espresso --price 12.9")[0]
+        == 0
+    )
+    code, out, err = store(f"--db {db} products list")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert lines[0].split() == ["SKU", "NAME", "PRICE", "CATEGORY"]
+    assert lines[1].split() == ["COF-10", "Espresso", "12.90", "-"]
+    assert lines[2].split() == ["TEA-1", "Green", "tea", "3.50", "-"]
+    ends = {
+        line.index(p) + len(p)
+        for line, p in zip(lines, ["PRICE", "12.90", "3.50"], strict=True)
+    }
+    assert len(ends) == 1, "prices are right-aligned in one column"
+
+
+def test_search_finds_by_name_or_sku_ignoring_case(tmp_path, store):
+    db = tmp_path / "catalog.yaml"
+    for sku, name in [
+        ("TEA-1", "Green tea"),
+        ("COF-1", "Espresso"),
+        ("MUG-1", "Teacup"),
+    ]:
+        store(f"--db {db} products add --sku {sku} --name '{name}' --price 1")
+    code, out, _ = store(f"--db {db} products search tea")
+    assert code == 0
+    assert [line.split()[0] for line in out.splitlines()[1:]] == ["MUG-1", "TEA-1"]
+    assert store(f"--db {db} products search nothing")[1] == "no products\n"
+
+
+def test_without_db_the_default_file_in_the_current_folder_is_used(
+    tmp_path, store, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    assert store("products add --sku A-1 --name A --price 1")[0] == 0
+    assert (tmp_path / backends.DEFAULT_TARGET).exists()
+    assert "A-1" in store("products list")[1]
+
+
+def test_delete_removes_a_product(tmp_path, store):
+    db = tmp_path / "catalog.pkl"
+    store(f"--db {db} products add --sku A-1 --name A --price 1")
+    assert store(f"--db {db} products delete A-1") == (0, "deleted A-1\n", "")
+    assert store(f"--db {db} products list")[1] == "no products\n"
+
+
+def test_a_duplicate_sku_exits_2_with_a_clear_message(tmp_path, store):
+    db = tmp_path / "catalog.json"
+    store(f"--db {db} products add --sku TEA-1 --name 'Green tea' --price 1")
+    code, _, err = store(
+        f"--db {db} products add --sku TEA-1 --name Impostor --price 1"
+    )
+    assert code == 2
+    assert err == "store: error: SKU 'TEA-1' is already taken\n"
+    assert json.loads(db.read_text())["products"][0]["name"] == "Green tea"
+
+
+@pytest.mark.parametrize(
+    ("price", "reason"),
+    [
+        ("3.505", "more than two decimal places"),
+        ("cheap", "not a number"),
+        ("-1", "negative"),
+    ],
+)
+def test_a_bad_price_exits_2_and_adds_nothing(tmp_path, store, price, reason):
+    db = tmp_path / "catalog.json"
+    code, _, err = store(f"--db {db} products add --sku A --name A --price={price}")
+    assert code == 2
+    assert err.startswith("store: error: ") and reason in err
+    assert not db.exists()
+
+
+def test_a_corrupt_file_exits_2_naming_it_and_keeps_it(tmp_path, store):
+    db = tmp_path / "catalog.json"
+    db.write_text('{"format": "persistence-drills/catalog", "products": [')
+    code, out, err = store(f"--db {db} products list")
+    assert (code, out) == (2, "")
+    assert "catalog.json" in err and "not valid JSON" in err
+    assert db.read_text().endswith('"products": [')
+
+
+def test_an_unknown_kind_of_store_exits_2_and_touches_no_store(tmp_path, store):
+    db = tmp_path / "catalog.json"
+    store(f"--db {db} products add --sku A-1 --name A --price 1")
+    code, _, err = store(f"--db {tmp_path / 'catalog.txt'} products list")
+    assert code == 2
+    assert "cannot tell which store" in err
+    assert sorted(tmp_path.iterdir()) == [db]
+
+
+def test_a_usage_error_exits_2_and_changes_nothing(tmp_path, store, capsys):
+    db = tmp_path / "catalog.json"
+    store(f"--db {db} products add --sku A-1 --name A --price 1")
+    with pytest.raises(SystemExit) as exit_:
+        store(f"--db {db} products add --sku A-2")
+    assert exit_.value.code == 2
+    assert "--name" in capsys.readouterr().err
+    assert "A-2" not in store(f"--db {db} products list")[1]

@@ -1,0 +1,267 @@
+"""Step 04: the file store behind the repository contract, and its bad days."""
+
+import json
+import os
+import pickle
+import random
+import signal
+import time
+import warnings
+from datetime import UTC, datetime
+
+import pytest
+
+from app.backends import open_repository
+from app.domain import Product
+from app.errors import CorruptFile, UnsafeFile
+from app.files import atomic
+from app.files.json_store import catalog_to_document, save_catalog_json
+from app.files.pickle_store import save_catalog
+from app.files.repository import FileProductRepository
+from app.files.yaml_store import save_catalog_yaml
+
+SUFFIXES = [".pkl", ".json", ".yaml", ".yml"]
+WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def make(sku="TEA-1", name="Green tea", price="3.50"):
+    return Product(sku=sku, name=name, price=price, category="tea", created_at=WHEN)
+
+
+@pytest.mark.parametrize("suffix", SUFFIXES)
+def test_a_reopened_store_finds_its_products(tmp_path, suffix):
+    path = tmp_path / f"catalog{suffix}"
+    first = FileProductRepository(path)
+    first.add(make())
+    first.add(make(sku="COF-1", name="Espresso", price="12.90"))
+    first.delete("TEA-1")
+    again = FileProductRepository(path)
+    assert again.list() == [make(sku="COF-1", name="Espresso", price="12.90")]
+
+
+def test_the_suffix_picks_the_format(tmp_path):
+    for suffix, check in [
+        (".pkl", lambda data: pickle.loads(data)),
+        (".json", lambda data: json.loads(data)["products"]),
+    ]:
+        path = tmp_path / f"catalog{suffix}"
+        FileProductRepository(path).add(make())
+        assert len(check(path.read_bytes())) == 1
+
+
+def test_open_repository_opens_a_file_store_by_suffix(tmp_path):
+    repository = open_repository(str(tmp_path / "catalog.yaml"))
+    assert isinstance(repository, FileProductRepository)
+    repository.add(make())
+    assert "Green tea" in (tmp_path / "catalog.yaml").read_text(encoding="utf-8")
+
+
+def test_an_unknown_suffix_is_refused_with_the_known_ones(tmp_path):
+    with pytest.raises(ValueError, match=r"\.json"):
+        FileProductRepository(tmp_path / "catalog.txt")
+    with pytest.raises(ValueError, match="cannot tell"):
+        open_repository(str(tmp_path / "catalog.txt"))
+
+
+def test_a_failed_save_changes_neither_the_file_nor_the_store(tmp_path, monkeypatch):
+    path = tmp_path / "catalog.json"
+    repository = FileProductRepository(path)
+    repository.add(make())
+    before = path.read_bytes()
+
+    def disk_full(*args):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(atomic.os, "replace", disk_full)
+    with pytest.raises(OSError, match="disk full"):
+        repository.add(make(sku="COF-1"))
+    with pytest.raises(OSError, match="disk full"):
+        repository.delete("TEA-1")
+    assert path.read_bytes() == before
+    assert [p.sku for p in repository.list()] == ["TEA-1"]
+    assert sorted(tmp_path.iterdir()) == [path], "no temporary file is left"
+
+
+# The bad-input table: each writes one bad file and says what must happen.
+def truncated_pickle(folder):
+    path = folder / "catalog.pkl"
+    save_catalog([make(sku=f"S{i}") for i in range(20)], path)
+    path.write_bytes(path.read_bytes()[:-40])
+    return path, CorruptFile, "catalog.pkl"
+
+
+def truncated_json(folder):
+    path = folder / "catalog.json"
+    save_catalog_json([make(sku=f"S{i}") for i in range(20)], path)
+    path.write_bytes(path.read_bytes()[:300])
+    return path, CorruptFile, "not valid JSON"
+
+
+def empty_pickle(folder):
+    path = folder / "catalog.pkl"
+    path.write_bytes(b"")
+    return path, CorruptFile, "empty"
+
+
+def empty_yaml(folder):
+    path = folder / "catalog.yaml"
+    path.write_bytes(b"")
+    return path, CorruptFile, "not a catalog"
+
+
+def json_in_a_pickle_file(folder):
+    path = folder / "catalog.pkl"
+    path.write_text(json.dumps(catalog_to_document([make()])))
+    return path, CorruptFile, "catalog.pkl"
+
+
+def pickle_in_a_json_file(folder):
+    path = folder / "catalog.json"
+    path.write_bytes(pickle.dumps([make()]))
+    return path, CorruptFile, "UTF-8"
+
+
+def someone_elses_json(folder):
+    path = folder / "catalog.json"
+    path.write_text('{"format": "acme/invoices", "version": 1, "products": []}')
+    return path, CorruptFile, "format"
+
+
+class Exploit:
+    def __init__(self, command):
+        self.command = command
+
+    def __reduce__(self):
+        return (os.system, (self.command,))
+
+
+def malicious_pickle(folder):
+    path = folder / "catalog.pkl"
+    path.write_bytes(pickle.dumps([Exploit(f"touch {folder / 'pwned'}")]))
+    return path, UnsafeFile, "system"
+
+
+def yaml_python_tag(folder):
+    path = folder / "catalog.yaml"
+    path.write_text(f"!!python/object/apply:os.system [touch {folder / 'pwned'}]\n")
+    return path, UnsafeFile, "python/object/apply"
+
+
+def float_price_in_json(folder):
+    path = folder / "catalog.json"
+    document = catalog_to_document([make()])
+    document["products"][0]["price"] = 3.5
+    path.write_text(json.dumps(document))
+    return path, CorruptFile, "must be a string"
+
+
+def duplicate_skus(folder):
+    path = folder / "catalog.yaml"
+    save_catalog_yaml([make(), make(name="Impostor")], path)
+    return path, CorruptFile, "'TEA-1' twice"
+
+
+def duplicate_skus_pickled(folder):
+    path = folder / "catalog.pkl"
+    save_catalog([make(), make(name="Impostor")], path)
+    return path, CorruptFile, "twice"
+
+
+# >>> since 08
+def future_version(folder):
+    path = folder / "catalog.json"
+    document = catalog_to_document([make()])
+    document["version"] = 99
+    path.write_text(json.dumps(document))
+    return path, CorruptFile, "version 99.*1 to 3"
+
+
+# <<<
+BAD_FILES = [
+    truncated_pickle,
+    truncated_json,
+    empty_pickle,
+    empty_yaml,
+    json_in_a_pickle_file,
+    pickle_in_a_json_file,
+    someone_elses_json,
+    malicious_pickle,
+    yaml_python_tag,
+    float_price_in_json,
+    duplicate_skus,
+    duplicate_skus_pickled,
+    pytest.param(future_version, marks=pytest.mark.step(8)),  # since 08
+]
+
+
+@pytest.mark.parametrize("bad_file", BAD_FILES)
+def test_a_bad_file_is_a_clear_error_and_nothing_is_lost(tmp_path, bad_file):
+    path, error, reason = bad_file(tmp_path)
+    before = path.read_bytes()
+    with pytest.raises(error, match=reason):
+        FileProductRepository(path)
+    with pytest.raises(error):
+        open_repository(str(path))
+    assert path.read_bytes() == before, "a file we cannot read is never overwritten"
+    assert sorted(tmp_path.iterdir()) == [path], "nothing ran, nothing was written"
+
+
+def _fork():
+    with warnings.catch_warnings():
+        # Python 3.12+ warns about fork() in a threaded process; we hold no locks.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        return os.fork()
+
+
+def _write_forever(path, round_, tell):
+    """The child: open the store, then add products until killed, writing one
+    byte to ``tell`` when it is ready and after every completed save."""
+    try:
+        repository = FileProductRepository(path)
+        os.write(tell, b"!")
+        for n in range(10**9):
+            repository.add(make(sku=f"K{round_:03d}-{n:05d}", name="x" * 40))
+            os.write(tell, b".")
+    finally:
+        os._exit(1)
+
+
+KILLS = 40  # per format: 120 kills in all
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
+@pytest.mark.parametrize("suffix", [".pkl", ".json", ".yaml"])
+def test_a_writer_killed_at_random_moments_never_leaves_a_broken_file(tmp_path, suffix):
+    path = tmp_path / f"catalog{suffix}"
+    repository = FileProductRepository(path)
+    for i in range(150):
+        repository.add(make(sku=f"BASE-{i:03d}", name="base product " * 3))
+    start = time.perf_counter()
+    repository.update(make(sku="BASE-000", name="base product " * 3))
+    one_save = time.perf_counter() - start
+    rng = random.Random(f"kill-{suffix}")
+    count = 150
+    for round_ in range(KILLS):
+        ready, tell = os.pipe()
+        pid = _fork()
+        if pid == 0:  # pragma: no cover (the child never returns)
+            _write_forever(path, round_, tell)
+        os.close(tell)
+        # Let the writer finish 0, 1 or 2 saves, then kill it at a random
+        # moment of the next one, however fast or slow this machine is.
+        saves = rng.randrange(3)
+        assert os.read(ready, 1) == b"!", "the writer could not open the store"
+        for _ in range(saves):
+            assert os.read(ready, 1) == b"."
+        time.sleep(rng.uniform(0, 1.5 * one_save))
+        os.kill(pid, signal.SIGKILL)
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFSIGNALED(status), "the writer died on its own: it failed"
+        while more := os.read(ready, 4096):  # saves done while we slept
+            saves += more.count(b".")
+        os.close(ready)
+        products = FileProductRepository(path).list()
+        assert sum(p.sku.startswith("BASE-") for p in products) == 150
+        # Every completed save is there; the killed one is all there or absent.
+        assert count + saves <= len(products) <= count + saves + 1
+        count = len(products)

@@ -1,0 +1,163 @@
+"""Step 07: a cart session is saved after each change and resumed after a restart."""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from app.cart import CartSession
+from app.domain import Product
+from app.errors import CorruptFile
+from app.files.session_store import resume_session, save_session
+
+ROOT = Path(__file__).resolve().parents[1]
+OLDER_RUN = ROOT / "tests" / "data" / "cart-session-2025.json"
+TEA = Product(sku="TEA-001", name="Green tea", price="3.50")
+MUG = Product(sku="MUG-001", name="Big mug", price="7.00")
+
+
+def test_a_session_never_saved_starts_empty(tmp_path):
+    session = resume_session(tmp_path, "s-1", "Ada")
+    assert session == CartSession("s-1", "Ada", started_at=session.started_at)
+    assert session.stage == "browsing" and session.total == Decimal("0.00")
+    assert list(tmp_path.iterdir()) == [], "resuming writes nothing"
+
+
+def test_a_saved_session_resumes_exactly(tmp_path):
+    session = CartSession("s-1", "Ada", coupon="WELCOME")
+    session.add(TEA, 2)
+    session.add(MUG)
+    session.advance()
+    path = save_session(session, tmp_path)
+    assert path == tmp_path / "s-1.json"
+    assert session.saved_at is not None and session.saved_at.tzinfo is not None
+    again = resume_session(tmp_path, "s-1", "Ada")
+    assert again == session
+    assert again.total == Decimal("14.00")
+    assert again.lines[0].unit_price == Decimal("3.50")
+
+
+def test_money_and_times_are_written_exactly(tmp_path):
+    session = CartSession("s-1", "Ada")
+    session.add(Product(sku="A", name="A", price="0.10"), 3)
+    save_session(session, tmp_path)
+    text = (tmp_path / "s-1.json").read_text(encoding="utf-8")
+    data = json.loads(text)
+    assert data["lines"][0]["unit_price"] == "0.10"
+    assert datetime.fromisoformat(data["started_at"]) == session.started_at
+
+
+def test_the_price_a_customer_saw_is_kept_after_a_price_change(tmp_path):
+    session = CartSession("s-1", "Ada")
+    session.add(TEA)
+    save_session(session, tmp_path)
+    dearer = Product(sku="TEA-001", name="Green tea", price="3.90")
+    again = resume_session(tmp_path, "s-1", "Ada")
+    again.add(dearer)
+    assert again.lines[0].quantity == 2
+    assert again.lines[0].unit_price == Decimal("3.50")
+
+
+RESTARTED = """
+import sys
+from app.domain import Product
+from app.files.session_store import resume_session, save_session
+session = resume_session(sys.argv[1], "s-1", "Ada")
+session.add(Product(sku="COF-1", name="Espresso", price="12.90"))
+session.advance()
+save_session(session, sys.argv[1])
+"""
+
+
+def test_a_new_process_carries_on_where_the_last_one_stopped(tmp_path):
+    session = CartSession("s-1", "Ada")
+    session.add(TEA)
+    save_session(session, tmp_path)
+    subprocess.run(
+        [sys.executable, "-c", RESTARTED, str(tmp_path)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        check=True,
+    )
+    again = resume_session(tmp_path, "s-1", "Ada")
+    assert [line.sku for line in again.lines] == ["TEA-001", "COF-1"]
+    assert again.stage == "address"
+    assert again.started_at == session.started_at
+    assert again.saved_at > session.saved_at
+
+
+def test_a_session_saved_by_an_older_run_resumes(tmp_path):
+    shutil.copy(OLDER_RUN, tmp_path / "ada-2025.json")
+    session = resume_session(tmp_path, "ada-2025", "Ada")
+    assert session.stage == "payment"
+    assert session.coupon is None, "the older run had no coupons: the default"
+    assert [(line.sku, line.quantity) for line in session.lines] == [
+        ("TEA-001", 2),
+        ("MUG-001", 1),
+    ]
+    assert session.total == Decimal("13.40")
+    assert session.started_at.utcoffset() == timedelta(hours=1)
+    assert session.saved_at == datetime(2025, 11, 30, 17, 9, 47, 31200, tzinfo=UTC)
+    session.coupon = "WINTER"
+    save_session(session, tmp_path)
+    again = resume_session(tmp_path, "ada-2025", "Ada")
+    assert again.coupon == "WINTER"
+    assert again.started_at == datetime(
+        2025, 11, 30, 18, 2, 11, 250000, tzinfo=timezone(timedelta(hours=1))
+    )
+
+
+@pytest.mark.parametrize("session_id", ["../outside", "a/b", "", "x" * 65, "s 1"])
+def test_an_unsafe_session_id_is_refused(tmp_path, session_id):
+    folder = tmp_path / "sessions"
+    folder.mkdir()
+    with pytest.raises(ValueError, match="session id"):
+        save_session(CartSession(session_id, "Mallory"), folder)
+    with pytest.raises(ValueError, match="session id"):
+        resume_session(folder, session_id, "Mallory")
+    assert [p.name for p in tmp_path.rglob("*")] == ["sessions"]
+
+
+def broken(change):
+    data = json.loads(OLDER_RUN.read_text(encoding="utf-8"))
+    change(data)
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        OLDER_RUN.read_text(encoding="utf-8")[:200],
+        "",
+        broken(lambda d: d["lines"][0].update(unit_price=3.2)),
+        broken(lambda d: d["lines"][0].update(unit_price="cheap")),
+        broken(lambda d: d["lines"][0].update(quantity=0)),
+        broken(lambda d: d["lines"][0].update(quantity="2")),
+        broken(lambda d: d.update(stage="shipped")),
+        broken(lambda d: d.update(session_id="someone-else")),
+        broken(lambda d: d.pop("lines")),
+    ],
+    ids=[
+        "truncated",
+        "empty",
+        "float-price",
+        "text-price",
+        "zero-quantity",
+        "quantity-as-text",
+        "unknown-stage",
+        "another-session",
+        "no-lines",
+    ],
+)
+def test_a_broken_session_file_is_a_clear_error_and_is_kept(tmp_path, text):
+    path = tmp_path / "ada-2025.json"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(CorruptFile, match="ada-2025.json"):
+        resume_session(tmp_path, "ada-2025", "Ada")
+    assert path.read_text(encoding="utf-8") == text
