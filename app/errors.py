@@ -23,3 +23,34 @@ class DuplicateSku(StoreError):
 
 class ProductNotFound(StoreError, LookupError):
     """No product has this SKU."""
+
+
+# >>> since 24
+class InvalidQuantity(StoreError, ValueError):
+    """A quantity of items that is not a whole number above zero."""
+
+
+class OutOfStock(StoreError):
+    """Fewer items on the shelf than an order or reservation asks for."""
+
+    def __init__(self, sku: str, wanted: int, available: int) -> None:
+        super().__init__(
+            f"only {available} of SKU {sku!r} in stock, {wanted} wanted;"
+            " nothing was changed"
+        )
+        self.sku, self.wanted, self.available = sku, wanted, available
+
+
+class CustomerNotFound(StoreError, LookupError):
+    """No customer has this id."""
+
+
+class DuplicateEmail(StoreError):
+    """A second customer with an email address that is already taken."""
+
+
+class OrderNotFound(StoreError, LookupError):
+    """No order has this id."""
+
+
+# <<<
