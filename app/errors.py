@@ -1,5 +1,7 @@
 """The store's own exceptions: what went wrong, in the store's words."""
 
+from decimal import Decimal  # since 26
+
 
 class StoreError(Exception):
     """Base class of every error the store raises on purpose."""
@@ -51,6 +53,45 @@ class DuplicateEmail(StoreError):
 
 class OrderNotFound(StoreError, LookupError):
     """No order has this id."""
+
+
+# <<<
+
+
+# >>> since 26
+class InvalidAmount(StoreError, ValueError):
+    """An amount of money that is not exact cents above zero."""
+
+
+class InvalidTransfer(StoreError, ValueError):
+    """A transfer or refund the rules do not allow (to oneself, too large)."""
+
+
+class InsufficientFunds(StoreError):
+    """A wallet that holds less than a transfer takes out of it."""
+
+    def __init__(self, customer_id: int, wanted: Decimal, available: Decimal) -> None:
+        super().__init__(
+            f"the wallet of customer {customer_id} holds {available}, {wanted} is"
+            " needed; no money was moved"
+        )
+        self.customer_id, self.wanted, self.available = customer_id, wanted, available
+
+
+class DuplicateWallet(StoreError):
+    """A second wallet for a customer who has one."""
+
+
+class WalletNotFound(StoreError, LookupError):
+    """No wallet belongs to this customer."""
+
+
+class TransferNotFound(StoreError, LookupError):
+    """No transfer has this id."""
+
+
+class DatabaseBusy(StoreError):
+    """Other connections kept the database locked through every retry."""
 
 
 # <<<
