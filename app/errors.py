@@ -95,3 +95,11 @@ class DatabaseBusy(StoreError):
 
 
 # <<<
+
+
+# >>> since 27
+class OrderNotReserved(StoreError):
+    """An order that is not (or no longer) a reservation, so it cannot be cancelled."""
+
+
+# <<<

@@ -54,16 +54,16 @@ def run_in_transaction(
         try:
             with transaction(conn, mode):
                 return work(conn)
-        except sqlite3.OperationalError as error:
-            if not is_busy(error):
+        except (DatabaseBusy, sqlite3.OperationalError) as error:
+            # transaction() reports a busy BEGIN or COMMIT as DatabaseBusy; a
+            # statement inside the work raises sqlite3's own error.
+            if isinstance(error, sqlite3.OperationalError) and not is_busy(error):
                 raise
-            if conn.in_transaction:  # a failed COMMIT leaves it open
-                conn.execute("ROLLBACK")
             if attempt == attempts:
                 raise DatabaseBusy(
-                    f"the database stayed locked through {attempts} attempts;"
+                    f"the database stayed locked through {attempts} attempt(s);"
                     " another connection holds a long write transaction: let it"
-                    " finish (or close it) and try again"
+                    " finish (or close it) and try again; nothing was written"
                 ) from error
             # Random pauses keep waiting writers from retrying in lockstep.
             time.sleep(pause * attempt * random.uniform(0.5, 1.5))
