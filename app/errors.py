@@ -23,3 +23,25 @@ class DuplicateSku(StoreError):
 
 class ProductNotFound(StoreError, LookupError):
     """No product has this SKU."""
+
+
+# >>> since 15
+
+
+class InvalidProduct(StoreError, ValueError):
+    """A product the store refuses: a blank name, a malformed SKU, a bad price..."""
+
+
+class DatabaseBusy(StoreError):
+    """Another connection held the database's lock longer than the store waits."""
+
+
+# <<<
+# >>> since 22
+
+
+class InvalidCsv(StoreError, ValueError):
+    """A CSV file the store cannot import; the message names the line and why."""
+
+
+# <<<
