@@ -4,8 +4,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator  # solution 18
-from contextlib import contextmanager  # solution 18
+from collections.abc import Iterator  # since 18
+from contextlib import contextmanager  # since 18
 from importlib import resources  # solution 12
 from pathlib import Path
 
