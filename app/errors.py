@@ -27,6 +27,28 @@ class ProductNotFound(StoreError, LookupError):
     """No product has this SKU."""
 
 
+# >>> since 15
+
+
+class InvalidProduct(StoreError, ValueError):
+    """A product the store refuses: a blank name, a malformed SKU, a bad price..."""
+
+
+class DatabaseBusy(StoreError):
+    """Another connection held the database's lock longer than the store waits."""
+
+
+# <<<
+# >>> since 22
+
+
+class InvalidCsv(StoreError, ValueError):
+    """A CSV file the store cannot import; the message names the line and why."""
+
+
+# <<<
+
+
 # >>> since 24
 class InvalidQuantity(StoreError, ValueError):
     """A quantity of items that is not a whole number above zero."""
@@ -88,10 +110,6 @@ class WalletNotFound(StoreError, LookupError):
 
 class TransferNotFound(StoreError, LookupError):
     """No transfer has this id."""
-
-
-class DatabaseBusy(StoreError):
-    """Other connections kept the database locked through every retry."""
 
 
 # <<<

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from app.repository import MemoryProductRepository, ProductRepository
+from app.sqlite.db import connect, create_schema  # since 16
+from app.sqlite.repository import SqliteProductRepository  # since 16
 
 Factory = Callable[[Path], ProductRepository]
 
@@ -21,6 +23,15 @@ def memory(folder: Path) -> ProductRepository:
     return MemoryProductRepository()
 
 
+# >>> since 16
+def sqlite(folder: Path) -> ProductRepository:
+    conn = connect(folder / "store.db")
+    create_schema(conn)
+    return SqliteProductRepository(conn)
+
+
+# <<<
 BACKENDS = [
     pytest.param(memory, id="memory", marks=pytest.mark.step(0)),
+    pytest.param(sqlite, id="sqlite", marks=pytest.mark.step(16)),  # since 16
 ]
