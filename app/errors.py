@@ -49,11 +49,15 @@ class InvalidCsv(StoreError, ValueError):
 # <<<
 
 
-# >>> since 24
+# >>> since 23
 class InvalidQuantity(StoreError, ValueError):
-    """A quantity of items that is not a whole number above zero."""
+    """A quantity of items the store cannot hold: negative, or not a whole number."""
 
 
+# <<<
+
+
+# >>> since 24
 class OutOfStock(StoreError):
     """Fewer items on the shelf than an order or reservation asks for."""
 

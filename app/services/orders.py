@@ -16,8 +16,9 @@ from app.errors import (
     OutOfStock,  # solution 24
     ProductNotFound,  # solution 24
 )
-from app.sqlite.cents import from_cents
 from app.sqlite.db import transaction  # solution 24
+from app.sqlite.money import from_cents
+from app.sqlite.stock import stock_of  # solution 24
 
 
 @dataclass(frozen=True)
@@ -116,10 +117,7 @@ def take_from_stock(
         (quantity, product["id"], quantity),
     ).rowcount
     if taken == 0:
-        row = conn.execute(
-            "SELECT quantity FROM stock WHERE product_id = ?", (product["id"],)
-        ).fetchone()
-        raise OutOfStock(sku, quantity, row[0] if row else 0)
+        raise OutOfStock(sku, quantity, stock_of(conn, sku))
     conn.execute(
         "INSERT INTO order_items (order_id, product_id, quantity, unit_price_cents)"
         " VALUES (?, ?, ?, ?)",

@@ -8,7 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.domain import Product
-from app.sqlite.cents import to_cents
+from app.errors import (
+    DuplicateSku,  # solution 23
+    InvalidProduct,  # solution 23
+    InvalidQuantity,
+)
+from app.sqlite.crud import add_product
 from app.sqlite.db import transaction  # solution 23
 from app.sqlite.transactions import savepoint  # solution 23
 
@@ -24,42 +29,20 @@ class Rejected:
 def insert_product(conn: sqlite3.Connection, product: Product, quantity: int) -> None:
     """Write one product, its category (created if new) and its opening stock.
 
-    Three statements: if a later one fails, the earlier ones are already
-    written, so the caller must undo them (a transaction or a savepoint).
+    Unlike add_product_with_stock() (step 18) it opens no transaction of its
+    own, so it can run inside the caller's. If the stock row is refused, the
+    category and the product are already written: the caller must undo them.
     """
-    category_id = None
-    if product.category is not None:
+    product_id = add_product(conn, product)  # DuplicateSku, InvalidProduct
+    try:
         conn.execute(
-            "INSERT INTO categories (name) VALUES (?) ON CONFLICT (name) DO NOTHING",
-            (product.category,),
+            "INSERT INTO stock (product_id, quantity) VALUES (?, ?)",
+            (product_id, quantity),
         )
-        category_id = conn.execute(
-            "SELECT id FROM categories WHERE name = ?", (product.category,)
-        ).fetchone()[0]
-    cursor = conn.execute(
-        "INSERT INTO products (sku, name, price_cents, category_id, created_at)"
-        " VALUES (?, ?, ?, ?, ?)",
-        (
-            product.sku,
-            product.name,
-            to_cents(product.price),
-            category_id,
-            product.created_at.isoformat(),
-        ),
-    )
-    conn.execute(
-        "INSERT INTO stock (product_id, quantity) VALUES (?, ?)",
-        (cursor.lastrowid, quantity),
-    )
-
-
-def reason_for(error: sqlite3.IntegrityError, product: Product) -> str:
-    """The constraint that refused ``product``, said in the store's words."""
-    if error.sqlite_errorname == "SQLITE_CONSTRAINT_UNIQUE":
-        return f"SKU {product.sku!r} is already taken; pick another SKU"
-    if error.sqlite_errorname == "SQLITE_CONSTRAINT_CHECK":
-        return "the opening stock must be zero or more"
-    return f"the database refused it ({error})"
+    except sqlite3.IntegrityError:
+        raise InvalidQuantity(
+            f"opening stock {quantity!r} for SKU {product.sku!r} must be zero or more"
+        ) from None
 
 
 # >>> solution 23
@@ -69,10 +52,11 @@ def add_products_keeping_good_ones(
     """Add every (product, opening stock) pair in ONE transaction.
 
     Each pair goes through insert_product() inside its own savepoint: a pair
-    the database refuses (duplicate SKU, negative stock) is rolled back to
-    its savepoint, leaving nothing of it behind (not even a new category),
-    and is reported as Rejected; every other pair is kept and committed.
-    Return the rejected pairs in input order.
+    the store refuses (DuplicateSku, InvalidProduct, InvalidQuantity) is
+    rolled back to its savepoint, leaving nothing of it behind (not even a
+    new category), and is reported as Rejected(sku, the error's message);
+    every other pair is kept and committed. Return the rejected pairs in
+    input order. Any other error rolls the whole transaction back.
     """
     rejected: list[Rejected] = []
     with transaction(conn):
@@ -80,8 +64,8 @@ def add_products_keeping_good_ones(
             try:
                 with savepoint(conn, "one_product"):
                     insert_product(conn, product, quantity)
-            except sqlite3.IntegrityError as error:
-                rejected.append(Rejected(product.sku, reason_for(error, product)))
+            except (DuplicateSku, InvalidProduct, InvalidQuantity) as error:
+                rejected.append(Rejected(product.sku, str(error)))
     return rejected
 
 

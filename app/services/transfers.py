@@ -15,8 +15,8 @@ from app.errors import (
     WalletNotFound,
 )
 from app.services.wallets import balance, parse_amount
-from app.sqlite.cents import from_cents, to_cents
 from app.sqlite.concurrency import run_in_transaction
+from app.sqlite.money import from_cents, to_cents
 
 # --- stub
 # <<<

@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 
 from app.domain import CENT
 from app.errors import CustomerNotFound, DuplicateWallet, InvalidAmount, WalletNotFound
-from app.sqlite.cents import from_cents, to_cents
+from app.sqlite.money import from_cents, to_cents
 
 
 def parse_amount(value: str | int | Decimal, allow_zero: bool = False) -> Decimal:
