@@ -56,8 +56,8 @@ def import_products(
     SKU already taken (in the database or earlier in the file), a line that
     is not UTF-8 (utf8_lines() does that one).
     """
-    reader = csv.DictReader(utf8_lines(source))
-    header = reader.fieldnames or []
+    reader = csv.reader(utf8_lines(source))
+    header = next(reader, [])
     missing = [column for column in REQUIRED if column not in header]
     unknown = [column for column in header if column not in COLUMNS]
     if missing or unknown:
@@ -69,10 +69,13 @@ def import_products(
     at = {"line": 1, "sku": ""}  # where executemany() is, for error messages
 
     def rows() -> Iterator[tuple[object, ...]]:
-        for fields in reader:
+        for cells in reader:
+            fields = dict(zip(header, cells, strict=False))
             at.update(line=reader.line_num, sku=fields.get("sku") or "")
-            if None in fields:
-                raise InvalidProduct(f"{len(fields[None])} cells too many")
+            if len(cells) != len(header):
+                raise InvalidProduct(
+                    f"{len(cells)} cells, the header has {len(header)}"
+                )
             product = product_from_fields(fields, now=stamp)
             if product.category not in ids:
                 ids[product.category] = category_id(conn, product.category)
