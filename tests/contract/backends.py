@@ -14,6 +14,8 @@ import pytest
 
 from app.files.repository import FileProductRepository  # since 04
 from app.repository import MemoryProductRepository, ProductRepository
+from app.sqlite.db import connect, create_schema  # since 16
+from app.sqlite.repository import SqliteProductRepository  # since 16
 
 Factory = Callable[[Path], ProductRepository]
 
@@ -36,9 +38,18 @@ def yaml_file(folder: Path) -> ProductRepository:
 
 
 # <<<
+# >>> since 16
+def sqlite(folder: Path) -> ProductRepository:
+    conn = connect(folder / "store.db")
+    create_schema(conn)
+    return SqliteProductRepository(conn)
+
+
+# <<<
 BACKENDS = [
     pytest.param(memory, id="memory", marks=pytest.mark.step(0)),
     pytest.param(pickle_file, id="pickle", marks=pytest.mark.step(4)),  # since 04
     pytest.param(json_file, id="json", marks=pytest.mark.step(4)),  # since 04
     pytest.param(yaml_file, id="yaml", marks=pytest.mark.step(4)),  # since 04
+    pytest.param(sqlite, id="sqlite", marks=pytest.mark.step(16)),  # since 16
 ]

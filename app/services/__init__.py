@@ -1,0 +1,1 @@
+"""The store's business operations: orders, stock, wallets, on top of storage."""

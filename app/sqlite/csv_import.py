@@ -1,0 +1,101 @@
+# workshop: since 22
+"""Importing a CSV catalog in one batch: every row, or none of them."""
+
+from __future__ import annotations
+
+import csv  # solution 22
+import sqlite3
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+
+from app.domain import utc_now  # solution 22
+from app.errors import (
+    InvalidCsv,
+    InvalidProduct,  # solution 22
+)
+from app.sqlite.crud import category_id  # solution 22
+from app.sqlite.csv_export import COLUMNS  # solution 22
+from app.sqlite.db import transaction  # solution 22
+from app.sqlite.errors import store_error  # solution 22
+from app.sqlite.money import to_cents  # solution 22
+from app.sqlite.validation import product_from_fields  # solution 22
+
+REQUIRED = ("sku", "name", "price")
+
+
+def utf8_lines(source: Iterable[bytes]) -> Iterator[str]:
+    """The lines of ``source`` as text (a UTF-8 byte-order mark is skipped);
+    InvalidCsv naming the first line that is not UTF-8."""
+    for number, raw in enumerate(source, 1):
+        try:
+            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+        except UnicodeDecodeError as error:
+            raise InvalidCsv(
+                f"line {number} is not UTF-8 text (byte {raw[error.start]:#04x} at"
+                f" position {error.start + 1}); save the file as UTF-8 and try again"
+            ) from None
+
+
+# >>> solution 22
+INSERT = (
+    "INSERT INTO products (sku, name, price_cents, category_id, created_at)"
+    " VALUES (?, ?, ?, ?, ?)"
+)
+
+
+def import_products(
+    conn: sqlite3.Connection, source: Iterable[bytes], *, now: datetime | None = None
+) -> int:
+    """Add every product of the CSV in ``source`` (lines of bytes, as from
+    open(path, "rb")) with one executemany() in one transaction: every row
+    is added, or none. Return how many were added.
+
+    The header must have the REQUIRED columns and no others than COLUMNS.
+    Each row goes through product_from_fields() (``now`` for rows without
+    created_at). Any problem raises InvalidCsv naming the line: a bad row, a
+    SKU already taken (in the database or earlier in the file), a line that
+    is not UTF-8 (utf8_lines() does that one).
+    """
+    reader = csv.reader(utf8_lines(source))
+    header = next(reader, [])
+    missing = [column for column in REQUIRED if column not in header]
+    unknown = [column for column in header if column not in COLUMNS]
+    if missing or unknown:
+        raise InvalidCsv(
+            f"line 1: the header {','.join(header)!r} lacks {missing} or has"
+            f" unknown {unknown}; the columns are {','.join(COLUMNS)}"
+        )
+    stamp, ids = now or utc_now(), {}
+    at = {"line": 1, "sku": ""}  # where executemany() is, for error messages
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        for cells in reader:
+            fields = dict(zip(header, cells, strict=False))
+            at.update(line=reader.line_num, sku=fields.get("sku") or "")
+            if len(cells) != len(header):
+                raise InvalidProduct(
+                    f"{len(cells)} cells, the header has {len(header)}"
+                )
+            product = product_from_fields(fields, now=stamp)
+            if product.category not in ids:
+                ids[product.category] = category_id(conn, product.category)
+            yield (
+                product.sku,
+                product.name,
+                to_cents(product.price),
+                ids[product.category],
+                product.created_at.isoformat(),
+            )
+
+    with transaction(conn, "IMMEDIATE"):
+        try:
+            cursor = conn.executemany(INSERT, rows())
+        except InvalidProduct as error:
+            raise InvalidCsv(f"line {at['line']}: {error}") from None
+        except sqlite3.Error as error:
+            problem = store_error(error, at["sku"])
+            raise InvalidCsv(f"line {at['line']}: {problem}") from None
+    return cursor.rowcount
+
+
+# <<<

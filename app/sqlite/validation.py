@@ -1,0 +1,77 @@
+# workshop: since 17
+"""Checking raw input (a CSV row, a form) before it becomes a product."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+
+from app.domain import (
+    Product,
+    parse_price,  # solution 17
+    utc_now,  # solution 17
+)
+from app.errors import InvalidPrice, InvalidProduct  # solution 17
+
+SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+MAX_NAME = 200
+# Far above any real price, far below what a 64-bit INTEGER of cents holds:
+# a price this high is a typo (or an attack), not a product.
+MAX_PRICE = Decimal("1000000.00")
+
+
+# >>> solution 17
+def product_from_fields(
+    fields: Mapping[str, str | None], *, now: datetime | None = None
+) -> Product:
+    """The Product that text ``fields`` describe, or InvalidProduct.
+
+    ``fields`` has sku, name and price, and may have category and created_at
+    (a missing key, None and "" all mean "not given"); surrounding spaces are
+    ignored. The rules: the SKU matches SKU; the name is not blank and has at
+    most MAX_NAME characters; the price is exact money (parse_price) no more
+    than MAX_PRICE; a blank category is None; created_at is ISO 8601 with a
+    UTC offset, and ``now`` (default: this instant) when not given.
+    InvalidProduct lists every problem, each naming its field and the fix.
+    """
+    # DictReader gives None for a short row's missing cells: treat as blank.
+    text = {key: (value or "").strip() for key, value in fields.items() if key}
+    problems: list[str] = []
+    sku, name = text.get("sku", ""), text.get("name", "")
+    if not sku:
+        problems.append("sku is missing; every product needs one")
+    elif not SKU.fullmatch(sku):
+        problems.append(
+            f"sku {sku!r} must be 1-64 letters, digits, '.', '_' or '-',"
+            " starting with a letter or digit"
+        )
+    if not name:
+        problems.append("name is missing; give the product a name")
+    elif len(name) > MAX_NAME:
+        problems.append(f"name has {len(name)} characters; at most {MAX_NAME}")
+    price = Decimal(0)
+    try:
+        price = parse_price(text.get("price") or "")
+    except InvalidPrice as error:
+        problems.append(f"{error}; write a price like 9.99")
+    if price > MAX_PRICE:
+        problems.append(f"price {price} is more than {MAX_PRICE}; is it a typo?")
+    created_at = now or utc_now()
+    if stamp := text.get("created_at"):
+        try:
+            created_at = datetime.fromisoformat(stamp)
+        except ValueError:
+            problems.append(f"created_at {stamp!r} is not an ISO 8601 time")
+        else:
+            if created_at.utcoffset() is None:
+                problems.append(
+                    f"created_at {stamp!r} has no UTC offset; add one, like +00:00"
+                )
+    if problems:
+        raise InvalidProduct("; ".join(problems))
+    return Product(sku, name, price, text.get("category") or None, created_at)
+
+
+# <<<

@@ -1,0 +1,77 @@
+"""Step 14: the same CRUD behind the repository contract, in a class."""
+
+import sqlite3
+from datetime import UTC, datetime
+
+import pytest
+
+from app.domain import Product
+from app.errors import ProductNotFound
+from app.repository import ProductRepository
+from app.sqlite.db import connect, create_schema
+from app.sqlite.repository import SqliteProductRepository
+
+WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+
+def open_repository(path):
+    conn = connect(path)
+    create_schema(conn)
+    return SqliteProductRepository(conn)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    repository = open_repository(tmp_path / "store.db")
+    yield repository
+    repository.close()
+
+
+def make(sku="TEA-001", name="Green tea", price="3.50", category="tea"):
+    return Product(sku=sku, name=name, price=price, category=category, created_at=WHEN)
+
+
+def test_it_is_a_product_repository(repo):
+    assert isinstance(repo, ProductRepository)
+
+
+def test_add_get_update_and_delete_through_the_class(repo):
+    repo.add(make())
+    repo.add(make(sku="COF-001", name="Espresso", category=None))
+    assert repo.get("TEA-001") == make()
+    repo.update(make(name="Sencha", price="4.10"))
+    assert [(p.sku, p.name) for p in repo.list()] == [
+        ("COF-001", "Espresso"),
+        ("TEA-001", "Sencha"),
+    ]
+    repo.delete("COF-001")
+    assert repo.list() == [make(name="Sencha", price="4.10")]
+    with pytest.raises(ProductNotFound):
+        repo.get("COF-001")
+
+
+def test_products_survive_closing_and_reopening_the_file(tmp_path):
+    first = open_repository(tmp_path / "store.db")
+    first.add(make())
+    first.close()
+    second = open_repository(tmp_path / "store.db")
+    assert second.list() == [make()]
+    second.close()
+
+
+def test_two_repositories_on_one_file_see_each_others_writes(tmp_path):
+    one = open_repository(tmp_path / "store.db")
+    two = open_repository(tmp_path / "store.db")
+    one.add(make())
+    assert two.get("TEA-001") == make()
+    two.delete("TEA-001")
+    assert one.list() == []
+    one.close()
+    two.close()
+
+
+def test_close_closes_the_connection(tmp_path):
+    repository = open_repository(tmp_path / "store.db")
+    repository.close()
+    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+        repository.conn.execute("SELECT 1")

@@ -1,0 +1,143 @@
+"""Step 22: a CSV imported in one batch; a bad row is named and nothing is half-done."""
+
+import io
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from app.domain import Product
+from app.errors import DatabaseBusy, InvalidCsv
+from app.sqlite.commands import export_csv, import_csv
+from app.sqlite.crud import add_product, list_products
+from app.sqlite.csv_import import import_products
+from app.sqlite.db import connect, create_schema
+
+NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
+HEADER = "sku,name,price,category,created_at\n"
+
+
+@pytest.fixture
+def conn(tmp_path):
+    connection = connect(tmp_path / "store.db")
+    create_schema(connection)
+    yield connection
+    connection.close()
+
+
+def run(conn, text, encoding="utf-8"):
+    return import_products(conn, io.BytesIO(text.encode(encoding)), now=NOW)
+
+
+def nothing_was_imported(conn):
+    categories = conn.execute("SELECT count(*) FROM categories").fetchone()[0]
+    return list_products(conn) == [] and categories == 0
+
+
+def test_every_row_becomes_a_product(conn):
+    text = (
+        HEADER
+        + "TEA-1,Green tea,3.50,tea,2026-03-01T09:30:00+00:00\n"
+        + 'MUG-1,"Mug, large",7.99,,\n'
+        + "TEA-2,Thé noir,4,tea,\n"
+    )
+    assert run(conn, text) == 3
+    assert list_products(conn) == [
+        Product("MUG-1", "Mug, large", Decimal("7.99"), None, NOW),
+        Product(
+            "TEA-1",
+            "Green tea",
+            Decimal("3.50"),
+            "tea",
+            datetime(2026, 3, 1, 9, 30, tzinfo=UTC),
+        ),
+        Product("TEA-2", "Thé noir", Decimal("4.00"), "tea", NOW),
+    ]
+
+
+def test_only_the_required_columns_are_needed_and_a_bom_is_fine(conn):
+    assert run(conn, "\ufeffsku,name,price\nA-1,Mug,2.00\n") == 1
+    assert list_products(conn)[0].created_at == NOW
+
+
+def test_a_bad_price_is_named_by_line_and_nothing_is_imported(conn):
+    text = HEADER + "A-1,Mug,2.00,kitchen,\nA-2,Cup,two euros,kitchen,\nA-3,Pot,9,,\n"
+    with pytest.raises(InvalidCsv, match=r"line 3: price 'two euros'"):
+        run(conn, text)
+    assert nothing_was_imported(conn)
+
+
+def test_a_duplicate_sku_in_the_middle_is_named_and_nothing_is_imported(conn):
+    text = HEADER + "A-1,Mug,2,kitchen,\nA-2,Cup,3,,\nA-1,Mug again,4,,\nA-4,Pot,5,,\n"
+    with pytest.raises(InvalidCsv, match=r"line 4: SKU 'A-1' is already taken"):
+        run(conn, text)
+    assert nothing_was_imported(conn)
+
+
+def test_a_sku_already_in_the_store_is_refused_and_the_store_kept(conn):
+    add_product(conn, Product("A-2", "Old cup", Decimal("1.00"), None, NOW))
+    with pytest.raises(InvalidCsv, match=r"line 3: SKU 'A-2'"):
+        run(conn, HEADER + "A-1,Mug,2,,\nA-2,Cup,3,,\n")
+    assert [p.name for p in list_products(conn)] == ["Old cup"]
+
+
+@pytest.mark.parametrize(
+    ("header", "says"),
+    [
+        ("sku,name,category\n", "price"),
+        ("sku;name;price\n", "price"),
+        ("sku,name,price,colour\n", "colour"),
+        ("", "sku"),
+    ],
+)
+def test_a_wrong_header_is_refused_before_any_row(conn, header, says):
+    with pytest.raises(InvalidCsv, match=f"line 1: .*{says}"):
+        run(conn, header + "A-1,Mug,2\n")
+    assert nothing_was_imported(conn)
+
+
+def test_a_row_with_too_many_cells_is_named(conn):
+    with pytest.raises(InvalidCsv, match="line 3: 4 cells, the header has 3"):
+        run(conn, "sku,name,price\nA-1,Mug,2\nA-2,Cup,3,extra\n")
+    assert nothing_was_imported(conn)
+
+
+def test_a_file_that_is_not_utf8_is_named_by_line_and_nothing_is_imported(conn):
+    text = "sku,name,price\nA-1,Mug,2\nA-2,Caf\xe9,3\n"
+    with pytest.raises(InvalidCsv, match="line 3 is not UTF-8"):
+        run(conn, text, encoding="latin-1")
+    assert nothing_was_imported(conn)
+
+
+def test_a_locked_database_is_a_clear_error_and_nothing_is_lost(tmp_path):
+    path = tmp_path / "store.db"
+    writer = connect(path)
+    create_schema(writer)
+    conn = connect(path, timeout=0.05)
+    writer.execute("BEGIN IMMEDIATE")
+    add_product(writer, Product("THEIRS", "Theirs", Decimal("1.00"), None, NOW))
+    with pytest.raises(DatabaseBusy):
+        run(conn, "sku,name,price\nMINE,Mine,2\n")
+    writer.execute("COMMIT")
+    assert run(conn, "sku,name,price\nMINE,Mine,2\n") == 1
+    assert [p.sku for p in list_products(conn)] == ["MINE", "THEIRS"]
+    writer.close()
+    conn.close()
+
+
+def test_an_export_imports_back_into_an_equal_store(conn, tmp_path):
+    run(conn, HEADER + 'A-1,"Thé ""vert""\n緑茶",3.50,tea,\nB-2,Mug,0.10,,\n')
+    exported = tmp_path / "catalog.csv"
+    assert export_csv(conn, exported) == 2
+    fresh = connect(tmp_path / "fresh.db")
+    create_schema(fresh)
+    assert import_csv(fresh, exported) == 2
+    assert list_products(fresh) == list_products(conn)
+    fresh.close()
+
+
+def test_import_csv_names_the_file_in_its_errors(conn, tmp_path):
+    bad = tmp_path / "feed.csv"
+    bad.write_text("sku,name,price\nA-1,,2\n", encoding="utf-8")
+    with pytest.raises(InvalidCsv, match=r"feed.csv, line 2: name is missing"):
+        import_csv(conn, bad)

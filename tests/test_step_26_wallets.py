@@ -1,0 +1,231 @@
+"""Step 26: transfers and refunds move exact money, all of it or none."""
+
+import sqlite3
+import threading
+from decimal import Decimal
+
+import pytest
+
+from app.errors import (
+    DatabaseBusy,
+    InsufficientFunds,
+    InvalidAmount,
+    InvalidTransfer,
+    TransferNotFound,
+    WalletNotFound,
+)
+from app.services.customers import add_customer
+from app.services.transfers import refund, transfer
+from app.services.wallets import balance, open_wallet, total_money
+from app.sqlite.concurrency import enable_wal, run_in_transaction
+from app.sqlite.db import connect, create_schema
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "store.db"
+
+
+@pytest.fixture
+def conn(path):
+    conn = connect(path)
+    create_schema(conn)
+    enable_wal(conn)
+    yield conn
+    conn.close()
+
+
+@pytest.fixture
+def ada(conn):
+    customer = add_customer(conn, "ada@example.com", "Ada")
+    open_wallet(conn, customer, "100.00")
+    return customer
+
+
+@pytest.fixture
+def bob(conn):
+    customer = add_customer(conn, "bob@example.com", "Bob")
+    open_wallet(conn, customer, "5.00")
+    return customer
+
+
+def everything(conn):
+    return {
+        table: [tuple(row) for row in conn.execute(f"SELECT * FROM {table}")]
+        for table in ("wallets", "transfers")
+    }
+
+
+def test_a_transfer_moves_exact_cents_and_keeps_the_total(conn, ada, bob):
+    transfer(conn, ada, bob, "0.10")
+    transfer(conn, ada, bob, Decimal("0.20"))
+    assert balance(conn, ada) == Decimal("99.70")
+    assert balance(conn, bob) == Decimal("5.30")
+    assert total_money(conn) == Decimal("105.00")
+    assert not conn.in_transaction
+
+
+def test_a_transfer_is_recorded_with_its_id(conn, ada, bob):
+    transfer_id = transfer(conn, ada, bob, "12.34")
+    row = conn.execute(
+        "SELECT from_customer, to_customer, amount_cents, refund_of"
+        " FROM transfers WHERE id = ?",
+        (transfer_id,),
+    ).fetchone()
+    assert tuple(row) == (ada, bob, 1234, None)
+
+
+def test_a_wallet_can_be_emptied_but_never_overdrawn(conn, ada, bob):
+    transfer(conn, bob, ada, "5.00")
+    assert balance(conn, bob) == Decimal("0.00")
+    before = everything(conn)
+    with pytest.raises(InsufficientFunds, match="0.00") as caught:
+        transfer(conn, bob, ada, "0.01")
+    assert caught.value.customer_id == bob
+    assert caught.value.available == Decimal("0.00")
+    assert everything(conn) == before
+
+
+@pytest.mark.parametrize("amount", [0.1, "0", "-1.00", "0.001", "ten", True, None])
+def test_a_bad_amount_is_refused_and_moves_nothing(conn, ada, bob, amount):
+    before = everything(conn)
+    with pytest.raises(InvalidAmount):
+        transfer(conn, ada, bob, amount)
+    assert everything(conn) == before
+
+
+def test_paying_your_own_wallet_is_refused(conn, ada):
+    with pytest.raises(InvalidTransfer, match="own wallet"):
+        transfer(conn, ada, ada, "1.00")
+
+
+def test_a_transfer_to_a_customer_without_a_wallet_moves_nothing(conn, ada):
+    carol = add_customer(conn, "carol@example.com", "Carol")
+    before = everything(conn)
+    with pytest.raises(WalletNotFound, match=str(carol)):
+        transfer(conn, ada, carol, "1.00")
+    assert everything(conn) == before, "the money taken from Ada goes back"
+
+
+def test_a_transfer_from_a_customer_without_a_wallet_is_refused(conn, ada):
+    carol = add_customer(conn, "carol@example.com", "Carol")
+    with pytest.raises(WalletNotFound):
+        transfer(conn, carol, ada, "1.00")
+
+
+def test_a_refund_pays_back_what_is_left_by_default(conn, ada, bob):
+    paid = transfer(conn, ada, bob, "30.00")
+    refund(conn, paid, "10.00")
+    refund(conn, paid)
+    assert balance(conn, ada) == Decimal("100.00")
+    assert balance(conn, bob) == Decimal("5.00")
+    kinds = conn.execute(
+        "SELECT amount_cents, refund_of FROM transfers WHERE refund_of IS NOT NULL"
+    ).fetchall()
+    assert [tuple(k) for k in kinds] == [(1000, paid), (2000, paid)]
+
+
+def test_a_refund_cannot_exceed_what_was_paid(conn, ada, bob):
+    paid = transfer(conn, ada, bob, "30.00")
+    refund(conn, paid, "25.00")
+    before = everything(conn)
+    with pytest.raises(InvalidTransfer, match="at most 5.00"):
+        refund(conn, paid, "5.01")
+    refund(conn, paid, "5.00")
+    with pytest.raises(InvalidTransfer, match="at most 0.00"):
+        refund(conn, paid)
+    assert everything(conn) != before
+    assert balance(conn, ada) == Decimal("100.00")
+
+
+def test_a_refund_is_not_refunded_again(conn, ada, bob):
+    paid = transfer(conn, ada, bob, "3.00")
+    refunded = refund(conn, paid)
+    with pytest.raises(InvalidTransfer, match=f"refund transfer {paid}"):
+        refund(conn, refunded)
+
+
+def test_a_refund_needs_the_money_to_still_be_there(conn, ada, bob):
+    carol = add_customer(conn, "carol@example.com", "Carol")
+    open_wallet(conn, carol)
+    paid = transfer(conn, ada, bob, "50.00")
+    transfer(conn, bob, carol, "55.00")
+    before = everything(conn)
+    with pytest.raises(InsufficientFunds, match=f"customer {bob}"):
+        refund(conn, paid, "1.00")
+    assert everything(conn) == before
+
+
+def test_refunding_an_unknown_transfer_is_a_clear_error(conn, ada):
+    with pytest.raises(TransferNotFound, match="77"):
+        refund(conn, 77)
+
+
+def test_a_transfer_gives_up_clearly_while_another_writer_holds_the_lock(
+    conn, path, ada, bob
+):
+    holder = connect(path)
+    holder.execute("BEGIN IMMEDIATE")
+    conn.execute("PRAGMA busy_timeout = 0")  # fail fast instead of waiting
+    try:
+        with pytest.raises(DatabaseBusy, match="locked"):
+            transfer(conn, ada, bob, "1.00")
+        assert not conn.in_transaction
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert balance(conn, ada) == Decimal("100.00")
+
+
+def test_a_transfer_waits_for_another_writer_to_finish(conn, path, ada, bob):
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("UPDATE wallets SET balance_cents = 0 WHERE customer_id = ?", (ada,))
+    # The holder empties Ada's wallet and commits a moment later; the busy
+    # timeout makes the transfer wait for it, then see the new balance.
+    timer = threading.Timer(0.2, holder.execute, ["COMMIT"])
+    timer.start()
+    try:
+        with pytest.raises(InsufficientFunds):
+            transfer(conn, ada, bob, "1.00")
+    finally:
+        timer.cancel()
+        timer.join()
+        holder.close()
+
+
+def test_run_in_transaction_retries_until_the_lock_is_free(conn, path):
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    timer = threading.Timer(0.1, holder.execute, ["ROLLBACK"])
+    timer.start()
+    conn.execute("PRAGMA busy_timeout = 0")  # only the retries wait here
+    calls = []
+
+    def work(conn):
+        calls.append(1)
+        conn.execute("INSERT INTO customers (email, name) VALUES ('x@y.z', 'X')")
+        return "done"
+
+    try:
+        result = run_in_transaction(conn, work, attempts=50, pause=0.01)
+    finally:
+        timer.cancel()
+        timer.join()
+        holder.close()
+    assert result == "done"
+    assert len(calls) == 1, "work runs once the transaction has begun"
+    assert conn.execute("SELECT count(*) FROM customers").fetchone()[0] == 1
+
+
+def test_run_in_transaction_does_not_retry_other_errors(conn):
+    calls = []
+
+    def work(conn):
+        calls.append(1)
+        conn.execute("SELECT * FROM no_such_table")
+
+    with pytest.raises(sqlite3.OperationalError, match="no such table"):
+        run_in_transaction(conn, work)
+    assert calls == [1]
+    assert not conn.in_transaction
