@@ -1,0 +1,1 @@
+"""The workshop engine: step builder, verifier and the learner's commands."""

@@ -1,0 +1,244 @@
+"""The learner's loop: where am I, go to a step, hints, the reference solution.
+
+Anything that moves HEAD first saves uncommitted work: as a commit on the
+learner's own `learn/step-NN` branch, or as a named stash anywhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from workshop import git
+from workshop.build import FINAL_TAG, build, solution_ref
+from workshop.manifest import Manifest, ManifestError, Step, load_manifest
+
+BRANCH_PREFIX = "learn/step-"
+NAMING_RULE = (
+    "step-NN is the start of drill NN; `git diff step-NN step-MM` (MM the next step)"
+    " is its answer plus the next task; `workshop solution` shows the answer alone."
+)
+
+
+class LearnerError(RuntimeError):
+    """Something the learner can fix; the message says how."""
+
+
+@dataclass
+class Here:
+    root: Path
+    manifest: Manifest
+    branch: str | None
+
+    @property
+    def step(self) -> Step:
+        step = self.manifest.current_step
+        if step is None:
+            where = (
+                "the final tag"
+                if self.manifest.current == "final"
+                else "main (the source)"
+            )
+            raise LearnerError(
+                f"you are on {where}, not on a step: run `workshop start`,"
+                " or `workshop goto N` to pick a step"
+            )
+        return step
+
+
+def here(path: Path | None = None) -> Here:
+    root = git.toplevel(path or Path.cwd())
+    try:
+        manifest = load_manifest(root)
+    except ManifestError as error:
+        raise LearnerError(str(error)) from None
+    return Here(root, manifest, git.current_branch(root))
+
+
+def step_tags(root: Path) -> list[int]:
+    return sorted(
+        int(name[5:]) for name in git.tags(root, "step-*") if name[5:].isdigit()
+    )
+
+
+def ensure_built(root: Path) -> None:
+    """Build the step tags from main when they are missing."""
+    if git.rev(FINAL_TAG, root) and git.rev(solution_ref(step_tags(root)[-1]), root):
+        return
+    if git.peel("main", root) is None:
+        raise LearnerError(
+            "the step tags are missing and there is no main branch to build them from"
+        )
+    build(root, "main")
+
+
+def save_work(root: Path, reason: str) -> str | None:
+    """Keep uncommitted work safe before HEAD moves; say where it went."""
+    if not git.is_dirty(root):
+        return None
+    branch = git.current_branch(root)
+    if branch and branch.startswith(BRANCH_PREFIX):
+        git.run("add", "-A", cwd=root)
+        git.run(
+            "commit", "--quiet", "--no-verify", "-m", f"workshop: my work, saved before {reason}",
+            cwd=root, env=git.identity_env(root),
+        )  # fmt: skip
+        return f"your changes are committed on your branch {branch}"
+    label = f"workshop: saved before {reason} (was on {branch or 'a detached HEAD'})"
+    git.run(
+        "stash",
+        "push",
+        "--include-untracked",
+        "-m",
+        label,
+        cwd=root,
+        env=git.identity_env(root),
+    )
+    return (
+        f"your changes are stashed as {label!r}: `git stash list` shows it,"
+        " `git stash apply` brings it back"
+    )
+
+
+def goto(number: int, path: Path | None = None) -> list[str]:
+    """Move to step ``number`` on the learner's branch for it; return what to say."""
+    root = git.toplevel(path or Path.cwd())
+    ensure_built(root)
+    available = step_tags(root)
+    if number not in available:
+        raise LearnerError(
+            f"there is no step {number:02d}; the steps are {available[0]:02d}-{available[-1]:02d}"
+        )
+    messages = []
+    branch = f"{BRANCH_PREFIX}{number:02d}"
+    if git.current_branch(root) == branch:
+        return [f"you are already on step {number:02d} (branch {branch})"]
+    saved = save_work(root, f"goto {number:02d}")
+    if saved:
+        messages.append(saved)
+    if git.rev(f"refs/heads/{branch}", root):
+        git.run("checkout", "--quiet", branch, cwd=root)
+        messages.append(f"back on your branch {branch}, with the work you left there")
+    else:
+        git.run("checkout", "--quiet", "-b", branch, f"step-{number:02d}", cwd=root)
+        messages.append(
+            f"on step {number:02d}: a new branch {branch} starts from the tag step-{number:02d}"
+        )
+    step = here(root).step
+    messages.append(f"task: {step.task}")
+    messages.append(f"text: {step.text_path}; check it with `workshop check`")
+    return messages
+
+
+def next_step(path: Path | None = None) -> list[str]:
+    current = here(path)
+    later = [n for n in step_tags(current.root) if n > current.step.number]
+    if not later:
+        raise LearnerError(
+            "this is the last step: well done! `git diff step-NN final` shows the last answer"
+        )
+    return goto(later[0], current.root)
+
+
+def run_tests(root: Path, only_current: bool, quiet: bool = False) -> tuple[int, dict]:
+    """Run pytest in ``root``; return its exit code and the plugin's report."""
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report.json"
+        args = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"]
+        if only_current:
+            args += ["--step", "current"]
+        env = {**os.environ, "WORKSHOP_REPORT": str(report), "PYTHONPATH": str(root)}
+        result = subprocess.run(
+            args, cwd=root, env=env, capture_output=quiet, text=True
+        )
+        data = json.loads(report.read_text()) if report.exists() else {}
+    return result.returncode, data
+
+
+def status(path: Path | None = None) -> list[str]:
+    current = here(path)
+    step = current.step
+    lines = [
+        f"step {step.number:02d}: {step.title} ({step.part}, about {step.minutes} min)",
+        f"branch: {current.branch or 'detached HEAD'}",
+        f"task: {step.task}",
+        f"text: {step.text_path}",
+    ]
+    _, report = run_tests(current.root, only_current=False, quiet=True)
+    tests = report.get("tests", {}).values()
+    mine = [t for t in tests if t["step"] == step.number]
+    earlier = [t for t in tests if t["step"] != step.number]
+    passed = sum(t["outcome"] != "failed" for t in mine)
+    lines.append(
+        f"tests: this step {passed}/{len(mine)} pass; earlier steps"
+        f" {sum(t['outcome'] != 'failed' for t in earlier)}/{len(earlier)} pass"
+    )
+    lines.append(f"naming: {NAMING_RULE}")
+    return lines
+
+
+def text_for_learner(root: Path, step: Step) -> str:
+    """The step's text without its instructor notes."""
+    text = (root / step.text_path).read_text(encoding="utf-8")
+    return text.split("\n## Instructor notes", 1)[0].rstrip() + "\n"
+
+
+def hints(root: Path, step: Step) -> list[str]:
+    text = text_for_learner(root, step)
+    section = text.split("\n## Hints", 1)[-1].split("\n## ", 1)[0]
+    parts = re.split(r"(?m)^### Hint \d+\s*$", section)
+    return [part.strip() for part in parts[1:] if part.strip()]
+
+
+def hint(level: int | None, path: Path | None = None) -> list[str]:
+    current = here(path)
+    step = current.step
+    available = hints(current.root, step)
+    if not available:
+        raise LearnerError(f"{step.text_path} has no hints")
+    seen_file = (
+        Path(git.out("rev-parse", "--absolute-git-dir", cwd=current.root))
+        / "workshop-hints.json"
+    )
+    seen = json.loads(seen_file.read_text()) if seen_file.exists() else {}
+    if level is None:
+        level = min(seen.get(step.tag, 0) + 1, len(available))
+    if not 1 <= level <= len(available):
+        raise LearnerError(f"step {step.number:02d} has hints 1-{len(available)}")
+    seen[step.tag] = max(seen.get(step.tag, 0), level)
+    seen_file.write_text(json.dumps(seen))
+    more = " (`workshop hint` again for the next)" if level < len(available) else ""
+    return [
+        f"Hint {level} of {len(available)} for step {step.number:02d}{more}:",
+        "",
+        available[level - 1],
+    ]
+
+
+def solution_args(path: Path | None = None) -> tuple[Path, list[str]]:
+    """The git diff arguments that show the reference solution of this drill."""
+    current = here(path)
+    ensure_built(current.root)
+    number = current.step.number
+    return current.root, ["diff", f"step-{number:02d}", solution_ref(number), "--"]
+
+
+def diff_args(path: Path | None = None) -> tuple[Path, list[str]]:
+    """git diff arguments: the reference solution (-) against my work (+)."""
+    current = here(path)
+    ensure_built(current.root)
+    number = current.step.number
+    changed = git.out(
+        "diff",
+        "--name-only",
+        f"step-{number:02d}",
+        solution_ref(number),
+        cwd=current.root,
+    ).splitlines()
+    return current.root, ["diff", solution_ref(number), "--", *changed]
