@@ -16,7 +16,7 @@ def store_error(error: sqlite3.Error, sku: str | None = None) -> Exception:
 
 # <<<
 # >>> solution 15
-def store_error(error: sqlite3.Error, sku: str | None = None) -> Exception:  # noqa: F811
+def store_error(error: sqlite3.Error, sku: str | None = None) -> Exception:
     """The store's exception for ``error``, met while writing product ``sku``.
 
     Decide by error.sqlite_errorname (Python 3.11+), never by guessing:

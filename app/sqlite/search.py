@@ -33,7 +33,7 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def search_products(conn: sqlite3.Connection, text: str) -> list[Product]:  # noqa: F811
+def search_products(conn: sqlite3.Connection, text: str) -> list[Product]:
     """Products whose name or SKU contains ``text``, ordered by SKU.
 
     Every character of ``text`` is literal (escape_like()), and case is
