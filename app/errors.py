@@ -23,3 +23,11 @@ class DuplicateSku(StoreError):
 
 class ProductNotFound(StoreError, LookupError):
     """No product has this SKU."""
+
+
+# >>> since 29
+class InvalidInput(StoreError, ValueError):
+    """Input refused at the boundary; the message names each field and the fix."""
+
+
+# <<<
