@@ -35,7 +35,7 @@ def test_a_forced_throwaway_cluster_answers_a_real_query(monkeypatch):
     server = pg.throwaway()
     assert server.source.startswith("throwaway cluster")
     assert query(server.url, "SHOW listen_addresses") == "127.0.0.1"
-    assert query(server.url, "SELECT 'Thé vert 緑茶'") == "Thé vert 緑茶"
+    assert query(server.url, "SELECT lower('THÉ VERT 緑茶')") == "thé vert 緑茶"
 
 
 def test_an_unreachable_url_in_the_environment_is_a_clear_error(monkeypatch):

@@ -12,7 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from app.orm.database import (  # since 30
+    create_schema,  # since 30
+    make_engine,  # since 30
+    make_sessions,  # since 30
+    reset_schema,  # since 30
+)  # since 30
+from app.orm.repository import OrmProductRepository  # since 30
 from app.repository import MemoryProductRepository, ProductRepository
+from tests import pg  # since 30
 
 Factory = Callable[[Path], ProductRepository]
 
@@ -21,6 +29,26 @@ def memory(folder: Path) -> ProductRepository:
     return MemoryProductRepository()
 
 
+# >>> since 30
+def orm_sqlite(folder: Path) -> ProductRepository:
+    engine = make_engine(f"sqlite:///{folder / 'orm.db'}")
+    create_schema(engine)
+    return OrmProductRepository(make_sessions(engine))
+
+
+def orm_postgres(folder: Path) -> ProductRepository:
+    engine = make_engine(pg.database().sync)
+    reset_schema(engine)
+    return OrmProductRepository(make_sessions(engine))
+
+
+# <<<
 BACKENDS = [
     pytest.param(memory, id="memory", marks=pytest.mark.step(0)),
+    pytest.param(orm_sqlite, id="orm-sqlite", marks=pytest.mark.step(30)),  # since 30
+    pytest.param(  # since 30
+        orm_postgres,  # since 30
+        id="orm-postgres",  # since 30
+        marks=[pytest.mark.step(30), pytest.mark.postgres],  # since 30
+    ),  # since 30
 ]
