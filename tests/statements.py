@@ -1,4 +1,4 @@
-# workshop: since 32
+# workshop: since 31
 """Record the SQL an engine sends: how tests see N+1 queries and early refusals."""
 
 from __future__ import annotations
