@@ -12,11 +12,16 @@ from sqlalchemy import Engine, event
 
 @contextlib.contextmanager
 def recorded(engine: Engine) -> Iterator[list[str]]:
-    """Collect each statement sent through ``engine`` (use .sync_engine for async)."""
+    """Collect each statement sent through ``engine`` (use .sync_engine for async).
+
+    The BEGIN that app.orm.database sends on SQLite is left out: it starts a
+    transaction, it is not a query.
+    """
     statements: list[str] = []
 
     def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
+        if statement != "BEGIN":
+            statements.append(statement)
 
     event.listen(engine, "before_cursor_execute", record)
     try:

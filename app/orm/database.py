@@ -17,15 +17,23 @@ def make_engine(url: str, **options: Any) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys switched on per connection."""
     engine = create_engine(url, **options)
     if engine.dialect.name == "sqlite":
-        event.listen(engine, "connect", _sqlite_foreign_keys)
+        event.listen(engine, "connect", _sqlite_connect)
+        event.listen(engine, "begin", _sqlite_begin)
     return engine
 
 
-def _sqlite_foreign_keys(dbapi_connection: Any, connection_record: Any) -> None:
+def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
     # SQLite ignores FOREIGN KEY clauses unless each connection asks for them.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
+    # sqlite3 starts transactions late and on its own, which breaks SAVEPOINT;
+    # let SQLAlchemy say BEGIN instead (the recipe of SQLAlchemy's SQLite docs).
+    dbapi_connection.isolation_level = None
+
+
+def _sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 def make_sessions(engine: Engine) -> sessionmaker[Session]:

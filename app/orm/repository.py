@@ -51,15 +51,16 @@ def category_id(session: Session, name: str | None) -> int | None:
     """The id of the category called ``name``, created if it is new."""
     if name is None:
         return None
-    found = session.scalar(
-        select(models.Category.id).where(models.Category.name == name)
-    )
-    if found is not None:
+    wanted = select(models.Category.id).where(models.Category.name == name)
+    if (found := session.scalar(wanted)) is not None:
         return found
-    category = models.Category(name=name)
-    session.add(category)
-    session.flush()  # the database assigns the id now
-    return category.id
+    try:
+        # A savepoint: if another writer creates it first, only this insert is undone.
+        with session.begin_nested():
+            session.add(models.Category(name=name))
+    except IntegrityError:
+        pass
+    return session.scalar(wanted)
 
 
 class OrmProductRepository(ProductRepository):

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from app.orm.blocking import BlockingProductRepository  # since 34
 from app.orm.database import (  # since 30
     create_schema,  # since 30
     make_engine,  # since 30
@@ -43,6 +44,10 @@ def orm_postgres(folder: Path) -> ProductRepository:
 
 
 # <<<
+def orm_asyncpg(folder: Path) -> ProductRepository:  # since 34
+    return BlockingProductRepository(pg.database().asyncpg, reset=True)  # since 34
+
+
 BACKENDS = [
     pytest.param(memory, id="memory", marks=pytest.mark.step(0)),
     pytest.param(orm_sqlite, id="orm-sqlite", marks=pytest.mark.step(30)),  # since 30
@@ -51,4 +56,9 @@ BACKENDS = [
         id="orm-postgres",  # since 30
         marks=[pytest.mark.step(30), pytest.mark.postgres],  # since 30
     ),  # since 30
+    pytest.param(  # since 34
+        orm_asyncpg,  # since 34
+        id="orm-asyncpg",  # since 34
+        marks=[pytest.mark.step(34), pytest.mark.postgres],  # since 34
+    ),  # since 34
 ]
