@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import (
+    Decimal,
+    InvalidOperation,  # solution 00
+)
 
-from app.errors import InvalidPrice
+from app.errors import InvalidPrice  # solution 00
 
 CENT = Decimal("0.01")
 

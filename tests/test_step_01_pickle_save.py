@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from app.domain import Product
-from app.files import atomic
 from app.files.atomic import atomic_write_bytes
 from app.files.pickle_store import save_catalog
 
@@ -58,10 +57,10 @@ def test_atomic_write_fsyncs_before_replacing(tmp_path, monkeypatch):
     events = []
     real_fsync, real_replace = os.fsync, os.replace
     monkeypatch.setattr(
-        atomic.os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1]
+        os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1]
     )
     monkeypatch.setattr(
-        atomic.os,
+        os,
         "replace",
         lambda a, b: (events.append("replace"), real_replace(a, b))[1],
     )
@@ -80,7 +79,7 @@ def test_a_failed_write_keeps_the_old_file_and_cleans_up(tmp_path, monkeypatch):
     def crash(*args):
         raise OSError("disk full (simulated)")
 
-    monkeypatch.setattr(atomic.os, "replace", crash)
+    monkeypatch.setattr(os, "replace", crash)
     with pytest.raises(OSError, match="disk full"):
         save_catalog(sample_products(50), path)
     assert path.read_bytes() == before

@@ -17,6 +17,8 @@ from workshop.manifest import ManifestError
 from workshop.markers import MarkerError
 
 console = Console(highlight=False)
+if not console.is_terminal:
+    console = Console(highlight=False, width=160)
 
 
 def _say(lines: list[str]) -> int:

@@ -47,6 +47,7 @@ class Manifest:
     steps: tuple[Step, ...]
     exclude: tuple[str, ...]
     current: str | None  # "step-07" or "final" in a generated tree; None on main
+    last_number: int  # the workshop's last step, also where later ones are cut
 
     def step(self, number: int) -> Step:
         for step in self.steps:
@@ -101,6 +102,7 @@ def parse_manifest(text: str) -> Manifest:
         steps=tuple(steps),
         exclude=tuple(workshop.get("exclude", ())),
         current=workshop.get("current"),
+        last_number=workshop.get("last", steps[-1].number),
     )
 
 
@@ -111,7 +113,7 @@ def load_manifest(root: Path) -> Manifest:
     return parse_manifest(path.read_text(encoding="utf-8"))
 
 
-def manifest_for_step(text: str, upto: int, current: str) -> str:
+def manifest_for_step(text: str, upto: int, current: str, last: int) -> str:
     """The manifest as a generated step carries it: later steps cut, current set.
 
     Works on the text, so comments and layout survive exactly.
@@ -121,10 +123,9 @@ def manifest_for_step(text: str, upto: int, current: str) -> str:
     kept = [chunk for chunk in entries if _number(chunk) <= upto]
     if kept:
         kept[-1] = kept[-1].rstrip("\n") + "\n"
-    head = re.sub(r"(?m)^current\s*=.*\n", "", head)
-    head = re.sub(
-        r"(?m)^\[workshop\]\s*\n", f'[workshop]\ncurrent = "{current}"\n', head, count=1
-    )
+    head = re.sub(r"(?m)^(current|last)\s*=.*\n", "", head)
+    stamp = f'[workshop]\ncurrent = "{current}"\nlast = {last}\n'
+    head = re.sub(r"(?m)^\[workshop\]\s*\n", stamp, head, count=1)
     return head + "".join(kept)
 
 

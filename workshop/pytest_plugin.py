@@ -63,7 +63,7 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
         )
         return [f"{manifest.title}: {where}, all {len(manifest.steps)} steps solved"]
     return [
-        f"{manifest.title}: step {step.number:02d} of {manifest.last.number:02d}, {step.title}",
+        f"{manifest.title}: step {step.number:02d} of {manifest.last_number:02d}, {step.title}",
         f"task: {step.text_path} (workshop hint for a hint)",
     ]
 
@@ -129,13 +129,22 @@ def _by_step(
     return mine, others
 
 
-def pytest_terminal_summary(
-    terminalreporter: Any, exitstatus: int, config: pytest.Config
-) -> None:
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config):  # type: ignore[no-untyped-def]
+    # Outside pytest's own wrapper, so the line comes after the short summary
+    # and right before pytest's closing line.
+    result = yield
+    _closing_line(terminalreporter, config)
+    return result
+
+
+def _closing_line(terminalreporter: Any, config: pytest.Config) -> None:
     manifest = config.stash.get(_MANIFEST, None)
     if manifest is None:
         return
     step = manifest.current_step
+    if manifest.current is None:
+        return  # main, the source: maintainers read pytest's own summary
     results = config.stash[_RESULTS]
     mine, others = _by_step(config)
     write = terminalreporter.write_line

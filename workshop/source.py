@@ -168,7 +168,9 @@ def render_tree(
         if not _visible(item.intro, step, solved):
             continue
         if path == MANIFEST:
-            data = manifest_for_step(source.manifest_text, step, current).encode()
+            data = manifest_for_step(
+                source.manifest_text, step, current, manifest.last.number
+            ).encode()
         elif path == GUIDE:
             data = index.refresh(
                 item.data.decode("utf-8"), manifest.steps[: step + 1]

@@ -36,8 +36,11 @@ from workshop.source import (
 )
 
 RIGHT_REASONS = {"AssertionError", "Failed"}
+# What a marker looks like once it is in a generated file by mistake.
 RESIDUE = re.compile(
-    r"(^\s*(#|--|<!--)\s*(>>>|<<<|---\s*stub))|((#|--)\s*(solution|since|until) \d{2}\s*$)|(^# workshop: (solution|since))",
+    r"^\s*(#|--|<!--)\s*(>>>|<<<|---\s*stub)"
+    r"|(#|--)\s*(solution|since|until) \d{2}\s*$"
+    r"|^(#|--) workshop: (solution|since)",
     re.M,
 )
 
@@ -70,13 +73,8 @@ def write_tree(tree: Tree, folder: Path) -> None:
 def _run(
     args: list[str], cwd: Path, extra_env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(cwd),
-        "PYTHONDONTWRITEBYTECODE": "1",
-        **(extra_env or {}),
-    }
-    env.pop("WORKSHOP_REPORT", None)
+    env = {**os.environ, "PYTHONPATH": str(cwd), "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("WORKSHOP_REPORT", None)  # only the report this run asks for
     env.update(extra_env or {})
     return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
 

@@ -1,0 +1,201 @@
+"""Fixtures for the engine's own tests: an isolated git and a small workshop."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ENGINE = Path(__file__).resolve().parents[2] / "workshop"
+IDENTITY = [
+    "-c",
+    "user.name=Engine Test",
+    "-c",
+    "user.email=engine-test@example.invalid",
+]
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(monkeypatch, tmp_path_factory):
+    """No global git config: like a fresh machine with no identity."""
+    config = tmp_path_factory.mktemp("gitconfig") / "config"
+    config.write_text("")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    for name in (
+        "GIT_AUTHOR_NAME",
+        "GIT_AUTHOR_EMAIL",
+        "GIT_COMMITTER_NAME",
+        "GIT_COMMITTER_EMAIL",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
+
+def git(repo: Path, *args: str) -> str:
+    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+    assert result.returncode == 0, f"git {' '.join(args)}: {result.stderr}"
+    return result.stdout.strip()
+
+
+def commit_all(repo: Path, message: str = "change") -> str:
+    git(repo, "add", "-A")
+    git(repo, *IDENTITY, "commit", "--quiet", "-m", message)
+    return git(repo, "rev-parse", "HEAD")
+
+
+MANIFEST = """\
+[workshop]
+title = "Mini Drills"
+exclude = ["tests/engine/**", "NOTES.md"]
+"""
+
+STEP = """
+[[step]]
+number = {n}
+slug = "{slug}"
+title = "{title}"
+part = "calc"
+bullet = "{title}"
+teach = 5
+exercise = 5
+task = "write {slug}() in app/calc.py"
+"""
+
+TEXT = """\
+# Step {n:02d} · {title}
+
+## What and why
+
+Why {slug} matters.
+
+## Your task
+
+Write `{slug}()`.
+
+## Check it
+
+`workshop check`
+
+## Hints
+
+### Hint 1
+
+First hint for {slug}.
+
+### Hint 2
+
+Second hint for {slug}.
+
+## Going further
+
+More.
+
+## Instructor notes
+
+Secret notes for {slug}.
+"""
+
+CALC = '''\
+"""Tiny calculator drills."""
+
+
+# >>> solution 00
+def add(a: int, b: int) -> int:
+    """Return a + b."""
+    return a + b
+
+
+# <<<
+# >>> solution 01
+def mul(a: int, b: int) -> int:
+    """Return a * b."""
+    return a * b
+
+
+# <<<
+# >>> solution 02
+def sub(a: int, b: int) -> int:
+    """Return a - b."""
+    return a - b
+
+
+# <<<
+'''
+
+TEST = """\
+from app.calc import {slug}
+
+
+def test_{slug}_works():
+    assert {slug}(6, 3) == {expected}
+"""
+
+PYPROJECT = """\
+[tool.pytest.ini_options]
+pythonpath = ["."]
+testpaths = ["tests"]
+filterwarnings = ["error"]
+markers = ["step(n): the drill"]
+asyncio_default_fixture_loop_scope = "function"
+
+[tool.ruff]
+line-length = 88
+
+[tool.ruff.lint]
+select = ["E", "F", "I"]
+ignore = ["E501"]
+"""
+
+STEPS = [
+    (0, "add", "Adding", 9),
+    (1, "mul", "Multiplying", 18),
+    (2, "sub", "Subtracting", 3),
+]
+
+
+def write_mini_workshop(root: Path) -> None:
+    (root / "workshop" / "steps").mkdir(parents=True)
+    for source in ENGINE.glob("*.py"):
+        shutil.copy(source, root / "workshop" / source.name)
+    manifest = MANIFEST + "".join(
+        STEP.format(n=n, slug=s, title=t) for n, s, t, _ in STEPS
+    )
+    (root / "workshop" / "manifest.toml").write_text(manifest)
+    for n, slug, title, _ in STEPS:
+        (root / "workshop" / "steps" / f"{n:02d}-{slug}.md").write_text(
+            TEXT.format(n=n, slug=slug, title=title)
+        )
+    (root / "app").mkdir()
+    (root / "app" / "__init__.py").write_text('"""Mini app."""\n')
+    (root / "app" / "calc.py").write_text(CALC)
+    (root / "tests").mkdir()
+    for n, slug, _, expected in STEPS:
+        (root / "tests" / f"test_step_{n:02d}_{slug}.py").write_text(
+            TEST.format(slug=slug, expected=expected)
+        )
+    (root / "conftest.py").write_text('pytest_plugins = ["workshop.pytest_plugin"]\n')
+    (root / "pyproject.toml").write_text(PYPROJECT)
+    (root / "NOTES.md").write_text("maintainers only\n")
+    (root / ".gitignore").write_text("__pycache__/\n.pytest_cache/\n.ruff_cache/\n")
+    (root / "WORKSHOP.md").write_text(
+        "# Guide\n\n<!-- steps:begin (generated from workshop/manifest.toml: run `workshop index`) -->\n"
+        "<!-- steps:end -->\n"
+    )
+
+
+@pytest.fixture
+def mini(tmp_path) -> Path:
+    """A committed three-step workshop on main, with the real engine in it."""
+    repo = tmp_path / "mini"
+    repo.mkdir()
+    git(repo, "init", "--quiet", "-b", "main")
+    write_mini_workshop(repo)
+    commit_all(repo, "the mini workshop")
+    return repo
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")

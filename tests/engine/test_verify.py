@@ -1,0 +1,103 @@
+"""The verifier proves the invariants, and names the step when one breaks."""
+
+from __future__ import annotations
+
+from tests.engine.conftest import commit_all
+from workshop.source import load_from_dir, load_from_git
+from workshop.verify import check_minimal_diffs, verify
+
+
+def problems(reports):
+    return [problem for report in reports for problem in report.problems]
+
+
+def test_a_sound_workshop_verifies(mini):
+    reports = verify(load_from_git(mini, "main"), jobs=2)
+    assert problems(reports) == []
+    labels = [report.label for report in reports]
+    assert labels == ["step-00", "step-01", "step-02", "final"]
+    step_01 = reports[1]
+    assert (step_01.earlier_passed, step_01.own_failed, step_01.own_total) == (1, 1, 1)
+
+
+def test_a_broken_solution_on_main_is_named_with_its_step(mini):
+    calc = mini / "app" / "calc.py"
+    calc.write_text(calc.read_text().replace("return a * b", "return a + b"))
+    commit_all(mini, "break mul")
+    found = problems(verify(load_from_git(mini, "main"), jobs=2))
+    assert any(
+        p.startswith("step 02: invariant 2")
+        and "test_step_01_mul.py" in p
+        and "(step 01)" in p
+        for p in found
+    ), found
+    assert any(p.startswith("final: invariant 5") for p in found)
+
+
+def test_a_solution_left_outside_its_markers_is_caught(mini):
+    calc = mini / "app" / "calc.py"
+    text = (
+        calc.read_text()
+        .replace("# >>> solution 02\n", "")
+        .replace("# <<<\n", "# <<<\n", 2)
+    )
+    text = text.rsplit("# <<<\n", 1)[0]
+    calc.write_text(text)
+    found = problems(verify(load_from_dir(mini), steps=[2], jobs=1))
+    assert any(
+        "every test of step 02 passes before the drill is done" in p for p in found
+    ), found
+
+
+def test_a_test_failing_for_the_wrong_reason_is_caught(mini):
+    test = mini / "tests" / "test_step_01_mul.py"
+    test.write_text(
+        test.read_text().replace(
+            "from app.calc import mul", "from app.calc import mul, sub"
+        )
+    )
+    found = problems(verify(load_from_dir(mini), steps=[1], jobs=1))
+    assert any(p.startswith("step 01: invariant 3 (collection)") for p in found), found
+
+
+def test_lint_is_checked_at_every_step(mini):
+    calc = mini / "app" / "calc.py"
+    original = calc.read_text()
+    doc = '"""Tiny calculator drills."""\n'
+    calc.write_text(original.replace(doc, doc + "\nimport os  # solution 02\n"))
+    assert problems(verify(load_from_dir(mini), steps=[1], jobs=1)) == []
+    calc.write_text(original.replace(doc, doc + "\nimport os\n"))
+    found = problems(verify(load_from_dir(mini), steps=[1], jobs=1))
+    assert any("invariant 1 (lint)" in p and "F401" in p for p in found), found
+
+
+def test_the_minimal_diff_rule_flags_a_change_no_marker_explains(mini):
+    source = load_from_git(mini, "main")
+    from workshop.source import render_tree
+
+    start, solved = render_tree(source, 1), render_tree(source, 1, solved=True)
+    assert check_minimal_diffs(source, {1: (start, solved)}) == []
+    tampered = dict(solved)
+    tampered["app/__init__.py"] = ("100644", b'"""Changed."""\n')
+    found = check_minimal_diffs(source, {1: (start, tampered)})
+    assert found and "app/__init__.py" in found[0]
+
+
+def test_a_marker_naming_an_unknown_step_is_an_error_with_file_and_line(mini):
+    from workshop.markers import MarkerError
+
+    calc = mini / "app" / "calc.py"
+    calc.write_text(calc.read_text() + "\n\nLATER = 1  # since 09\n")
+    try:
+        load_from_dir(mini)
+    except MarkerError as error:
+        assert str(error).startswith("app/calc.py:")
+        assert "unknown step 09" in str(error)
+    else:
+        raise AssertionError("an unknown step must be refused")
+
+
+def test_a_marker_in_a_file_the_builder_cannot_parse_is_flagged_as_residue(mini):
+    (mini / "app" / "template.txt").write_text("header\n# >>> since 01\nbody\n# <<<\n")
+    found = problems(verify(load_from_dir(mini), steps=[0], jobs=1))
+    assert any("invariant 4 (markers left): app/template.txt" in p for p in found), found
