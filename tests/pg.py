@@ -23,6 +23,7 @@ class PgUrls:
 
 _exits = contextlib.ExitStack()
 _database: PgUrls | None = None
+_problem: str | None = None  # why there is no server: asked once per run
 _throwaway: postgres.Server | None = None
 
 
@@ -35,12 +36,15 @@ def unavailable(reason: str) -> None:
 
 def database() -> PgUrls:
     """The run's database (drills_<pid>_<random>), made once per test run."""
-    global _database
+    global _database, _problem
+    if _problem is not None:
+        unavailable(_problem)
     if _database is None:
         try:
             server = _exits.enter_context(postgres.server())
         except postgres.NoServer as error:
-            unavailable(str(error))
+            _problem = str(error)
+            unavailable(_problem)
             raise  # unreachable: unavailable() always raises
         name = f"drills_{os.getpid()}_{secrets.token_hex(4)}"
         _admin(server, f'CREATE DATABASE "{name}"')
@@ -71,8 +75,8 @@ def throwaway() -> postgres.Server:
 
 def finish() -> None:
     """Drop the run's database and stop any cluster this run started."""
-    global _database, _throwaway
-    _database = _throwaway = None
+    global _database, _throwaway, _problem
+    _database = _throwaway = _problem = None
     _exits.close()
 
 

@@ -100,4 +100,6 @@ def test_a_marker_naming_an_unknown_step_is_an_error_with_file_and_line(mini):
 def test_a_marker_in_a_file_the_builder_cannot_parse_is_flagged_as_residue(mini):
     (mini / "app" / "template.txt").write_text("header\n# >>> since 01\nbody\n# <<<\n")
     found = problems(verify(load_from_dir(mini), steps=[0], jobs=1))
-    assert any("invariant 4 (markers left): app/template.txt" in p for p in found), found
+    assert any("invariant 4 (markers left): app/template.txt" in p for p in found), (
+        found
+    )
