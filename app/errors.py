@@ -137,3 +137,11 @@ class OrderNotReserved(StoreError):
 
 
 # <<<
+
+
+# >>> since 29
+class InvalidInput(StoreError, ValueError):
+    """Input refused at the boundary; the message names each field and the fix."""
+
+
+# <<<

@@ -1,0 +1,139 @@
+# workshop: since 30
+"""The product repository on SQLAlchemy sessions: the same contract on any SQL database."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, Engine, Select, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.domain import Product
+from app.errors import DuplicateSku, ProductNotFound  # solution 30
+from app.orm import models
+from app.repository import ProductRepository
+
+# How each database names the broken constraint in its message.
+SKU_TAKEN = ("uq_products_sku", "products.sku")
+
+
+def product_rows() -> Select[tuple[models.Product, str | None]]:
+    """Products with their category's name (None when uncategorised)."""
+    return select(models.Product, models.Category.name).outerjoin(
+        models.Category, models.Product.category_id == models.Category.id
+    )
+
+
+def to_domain(row: models.Product, category: str | None) -> Product:
+    """A plain domain Product, detached from any session."""
+    return Product(
+        sku=row.sku,
+        name=row.name,
+        price=row.price,
+        category=category,
+        created_at=row.created_at,
+    )
+
+
+def is_duplicate_sku(error: IntegrityError) -> bool:
+    """True when ``error`` is the unique SKU constraint, on SQLite or PostgreSQL."""
+    return any(name in str(error.orig) for name in SKU_TAKEN)
+
+
+def search_condition(text: str) -> ColumnElement[bool]:
+    """Name or SKU contains ``text``, ignoring case, every character literal."""
+    return or_(
+        models.Product.name.icontains(text, autoescape=True),
+        models.Product.sku.icontains(text, autoescape=True),
+    )
+
+
+def category_id(session: Session, name: str | None) -> int | None:
+    """The id of the category called ``name``, created if it is new."""
+    if name is None:
+        return None
+    wanted = select(models.Category.id).where(models.Category.name == name)
+    if (found := session.scalar(wanted)) is not None:
+        return found
+    try:
+        # A savepoint: if another writer creates it first, only this insert is undone.
+        with session.begin_nested():
+            session.add(models.Category(name=name))
+    except IntegrityError:
+        pass
+    return session.scalar(wanted)
+
+
+class OrmProductRepository(ProductRepository):
+    """Products in any SQL database, one short session (and transaction) per call."""
+
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    # >>> solution 30
+    def add(self, product: Product) -> None:
+        try:
+            with self._sessions.begin() as session:
+                session.add(
+                    models.Product(
+                        sku=product.sku,
+                        name=product.name,
+                        price=product.price,
+                        category_id=category_id(session, product.category),
+                        created_at=product.created_at,
+                    )
+                )
+        except IntegrityError as error:
+            if is_duplicate_sku(error):
+                raise DuplicateSku(f"SKU {product.sku!r} is already taken") from None
+            raise
+
+    def get(self, sku: str) -> Product:
+        with self._sessions() as session:
+            found = session.execute(
+                product_rows().where(models.Product.sku == sku)
+            ).one_or_none()
+        if found is None:
+            raise ProductNotFound(f"no product has SKU {sku!r}")
+        return to_domain(*found)
+
+    def list(self) -> list[Product]:
+        with self._sessions() as session:
+            rows = session.execute(product_rows().order_by(models.Product.sku))
+            return [to_domain(*row) for row in rows]
+
+    def update(self, product: Product) -> None:
+        with self._sessions.begin() as session:
+            row = session.scalar(
+                select(models.Product).where(models.Product.sku == product.sku)
+            )
+            if row is None:
+                raise ProductNotFound(f"no product has SKU {product.sku!r}")
+            row.name = product.name
+            row.price = product.price
+            row.category_id = category_id(session, product.category)
+            row.created_at = product.created_at
+
+    def delete(self, sku: str) -> None:
+        with self._sessions.begin() as session:
+            row = session.scalar(
+                select(models.Product).where(models.Product.sku == sku)
+            )
+            if row is None:
+                raise ProductNotFound(f"no product has SKU {sku!r}")
+            session.delete(row)
+
+    def search(self, text: str) -> list[Product]:
+        with self._sessions() as session:
+            rows = session.execute(
+                product_rows()
+                .where(search_condition(text))
+                .order_by(models.Product.sku)
+            )
+            return [to_domain(*row) for row in rows]
+
+    # <<<
+    def close(self) -> None:
+        """Close the pooled connections of the engine the sessions are bound to."""
+        bind = self._sessions.kw.get("bind")
+        if isinstance(bind, Engine):
+            bind.dispose()

@@ -1,0 +1,126 @@
+"""Step 28: typed declarative models for categories and products."""
+
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import Engine, Numeric, create_engine, select
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.exc import IntegrityError, StatementError
+from sqlalchemy.orm import Session
+from sqlalchemy.schema import CreateTable
+
+from app.orm import models
+from app.orm.models import Base, Category, Product
+
+WHEN = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+COLUMNS = {"id", "sku", "name", "price", "category_id", "created_at"}
+
+
+def require_columns():
+    missing = COLUMNS - set(Product.__table__.c.keys())
+    assert not missing, f"models.Product has no column {sorted(missing)} yet"
+    assert "name" in Category.__table__.c, "models.Category has no 'name' yet"
+
+
+@pytest.fixture
+def engine(tmp_path):
+    require_columns()
+    engine = create_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    Base.metadata.create_all(engine)
+    yield engine
+    engine.dispose()
+
+
+def test_products_have_typed_columns_with_money_as_numeric_12_2():
+    require_columns()
+    columns = Product.__table__.c
+    assert isinstance(columns.price.type, Numeric)
+    assert (columns.price.type.precision, columns.price.type.scale) == (12, 2)
+    assert columns.created_at.type.impl.timezone is True
+    assert not columns.sku.nullable and not columns.name.nullable
+    assert columns.category_id.nullable
+    assert {fk.target_fullname for fk in columns.category_id.foreign_keys} == {
+        "categories.id"
+    }
+
+
+def test_constraint_names_follow_the_naming_convention():
+    require_columns()
+    names = {c.name for c in Product.__table__.constraints} | {
+        c.name for c in Category.__table__.constraints
+    }
+    assert {
+        "pk_products",
+        "uq_products_sku",
+        "ck_products_price_not_negative",
+        "fk_products_category_id_categories",
+        "uq_categories_name",
+    } <= names
+
+
+def test_postgresql_gets_numeric_and_timestamp_with_time_zone():
+    require_columns()
+    ddl = str(CreateTable(Product.__table__).compile(dialect=postgresql.dialect()))
+    assert "NUMERIC(12, 2)" in ddl
+    assert "TIMESTAMP WITH TIME ZONE" in ddl
+
+
+def test_a_product_round_trips_with_exact_money_and_an_aware_time(engine):
+    plus_two = WHEN.astimezone(timezone(timedelta(hours=2)))
+    with Session(engine) as session:
+        tea = Category(name="tea")
+        session.add(tea)
+        session.flush()
+        session.add(
+            Product(
+                sku="TEA-1",
+                name="Thé vert 緑茶",
+                price=Decimal("1234.56"),
+                category_id=tea.id,
+                created_at=plus_two,
+            )
+        )
+        session.commit()
+    with Session(engine) as session:
+        again = session.scalars(select(Product).where(Product.sku == "TEA-1")).one()
+        assert again.price == Decimal("1234.56")
+        assert isinstance(again.price, Decimal)
+        assert again.created_at == WHEN
+        assert again.created_at.utcoffset() == timedelta(0)
+        assert again.name == "Thé vert 緑茶"
+
+
+def test_a_naive_datetime_is_refused_before_it_is_stored(engine):
+    with Session(engine) as session:
+        session.add(
+            Product(
+                sku="X", name="x", price=Decimal("1"), created_at=datetime(2026, 1, 1)
+            )
+        )
+        with pytest.raises(StatementError, match="time zone"):
+            session.commit()
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (dict(sku="A", price=Decimal("1.00")), dict(sku="A", price=Decimal("2.00"))),
+        (dict(sku="A", price=Decimal("-0.01")), None),
+    ],
+    ids=["duplicate-sku", "negative-price"],
+)
+def test_the_database_itself_refuses_a_duplicate_sku_or_a_negative_price(
+    engine, first, second
+):
+    rows = [r for r in (first, second) if r]
+    with Session(engine) as session:
+        session.add_all(Product(name="x", created_at=WHEN, **row) for row in rows)
+        with pytest.raises(IntegrityError):
+            session.commit()
+    with Session(engine) as session:
+        assert session.scalars(select(Product)).all() == []
+
+
+def test_importing_the_models_builds_no_engine():
+    assert not [v for v in vars(models).values() if isinstance(v, Engine)]

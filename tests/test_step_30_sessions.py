@@ -1,0 +1,140 @@
+"""Step 30: the product repository on SQLAlchemy sessions (the contract suite runs too)."""
+
+from datetime import UTC, datetime
+
+import psycopg2
+import pytest
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
+
+from app.domain import Product
+from app.errors import DuplicateSku
+from app.orm import models
+from app.orm.database import (
+    create_schema,
+    make_engine,
+    make_sessions,
+    open_sql_repository,
+    reset_schema,
+)
+from app.orm.repository import OrmProductRepository
+
+WHEN = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+
+
+def make(sku="TEA-1", category="tea"):
+    return Product(
+        sku=sku, name="Green tea", price="3.50", category=category, created_at=WHEN
+    )
+
+
+@pytest.fixture
+def engine(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
+    create_schema(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def repo(engine):
+    return OrmProductRepository(make_sessions(engine))
+
+
+def table(engine, model):
+    with make_sessions(engine)() as session:
+        return session.scalars(select(model)).all()
+
+
+def test_the_repository_hands_out_plain_domain_products(repo):
+    repo.add(make())
+    fetched = repo.get("TEA-1")
+    assert type(fetched) is Product
+    assert fetched == make()
+
+
+def test_products_of_one_category_share_one_category_row(repo, engine):
+    repo.add(make("TEA-1"))
+    repo.add(make("TEA-2"))
+    repo.add(make("MUG-1", category=None))
+    assert [c.name for c in table(engine, models.Category)] == ["tea"]
+    assert {p.category for p in repo.list()} == {"tea", None}
+
+
+def test_a_refused_add_leaves_nothing_behind_not_even_its_new_category(repo, engine):
+    repo.add(make("TEA-1"))
+    with pytest.raises(DuplicateSku, match="TEA-1"):
+        repo.add(make("TEA-1", category="brand new"))
+    assert [c.name for c in table(engine, models.Category)] == ["tea"]
+
+
+def test_every_call_gives_its_connection_back(repo, engine):
+    repo.add(make())
+    repo.update(make(category="green"))
+    repo.search("tea")
+    with pytest.raises(DuplicateSku):
+        repo.add(make())
+    repo.delete("TEA-1")
+    assert engine.pool.checkedout() == 0
+
+
+def test_open_sql_repository_creates_the_tables_for_a_url(tmp_path):
+    repository = open_sql_repository(f"sqlite:///{tmp_path / 'cli.db'}")
+    try:
+        repository.add(make())
+        assert repository.list() == [make()]
+    finally:
+        repository.close()
+
+
+@pytest.mark.postgres
+def test_a_unique_violation_on_postgresql_becomes_duplicate_sku(postgres_urls):
+    engine = make_engine(postgres_urls.sync)
+    reset_schema(engine)
+    repository = OrmProductRepository(make_sessions(engine))
+    try:
+        repository.add(make())
+        with pytest.raises(DuplicateSku, match="'TEA-1' is already taken"):
+            repository.add(make(category="other"))
+        assert [p.category for p in repository.list()] == ["tea"]
+    finally:
+        repository.close()
+
+
+@pytest.mark.postgres
+def test_a_connection_lost_mid_transaction_loses_nothing_and_the_repository_recovers(
+    postgres_urls,
+):
+    engine = make_engine(postgres_urls.sync)
+    reset_schema(engine)
+    repository = OrmProductRepository(make_sessions(engine))
+    repository.add(make("KEEP-1"))
+    killed = []
+
+    def kill_before_the_product_insert(conn, cursor, statement, *args):
+        # The new category is already inserted in this transaction: it must vanish.
+        if statement.startswith("INSERT INTO products") and not killed:
+            pid = conn.connection.dbapi_connection.get_backend_pid()
+            admin = psycopg2.connect(postgres_urls.server.url)
+            try:
+                with admin.cursor() as other:
+                    other.execute("SELECT pg_terminate_backend(%s)", (pid,))
+            finally:
+                admin.close()
+            killed.append(pid)
+
+    event.listen(engine, "before_cursor_execute", kill_before_the_product_insert)
+    try:
+        with pytest.raises(OperationalError) as lost:
+            repository.add(make("LOST-1", category="doomed"))
+        assert lost.value.connection_invalidated
+        assert killed
+        assert [p.sku for p in repository.list()] == ["KEEP-1"]
+        assert [c.name for c in table(engine, models.Category)] == ["tea"]
+        repository.add(make("NEXT-1", category="doomed"))
+        assert [p.sku for p in repository.list()] == ["KEEP-1", "NEXT-1"]
+        with make_sessions(engine)() as session:
+            assert session.scalar(select(func.count()).select_from(models.Product)) == 2
+    finally:
+        event.remove(engine, "before_cursor_execute", kill_before_the_product_insert)
+        repository.close()

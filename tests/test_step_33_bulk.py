@@ -1,0 +1,122 @@
+"""Step 33: bulk import and bulk price changes, all-or-nothing in one transaction."""
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from app.domain import Product
+from app.errors import DuplicateSku, InvalidInput, InvalidPrice, ProductNotFound
+from app.orm import models
+from app.orm.bulk import import_products, set_prices
+from app.orm.database import make_engine, make_sessions, reset_schema
+from app.orm.repository import OrmProductRepository
+from tests import pg
+from tests.statements import recorded
+
+WHEN = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def row(sku, price="1.00", category="tea", name="Tea"):
+    return {"sku": sku, "name": name, "price": price, "category": category}
+
+
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def engine(request, tmp_path):
+    url = (
+        f"sqlite:///{tmp_path / 'store.db'}"
+        if request.param == "sqlite"
+        else pg.database().sync
+    )
+    engine = make_engine(url)
+    reset_schema(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine):
+    return make_sessions(engine)
+
+
+@pytest.fixture
+def repo(sessions):
+    return OrmProductRepository(sessions)
+
+
+def names(sessions, model):
+    with sessions() as session:
+        return sorted(session.scalars(select(model.name)))
+
+
+def test_an_import_stores_every_row_with_its_category(sessions, repo):
+    rows = [
+        row("TEA-1", "3.50"),
+        row("MUG-1", "8.00", None),
+        row("COF-1", category="coffee"),
+    ]
+    assert import_products(sessions, rows, created_at=WHEN) == 3
+    assert repo.get("TEA-1") == Product("TEA-1", "Tea", "3.50", "tea", WHEN)
+    assert repo.get("MUG-1").category is None
+    assert names(sessions, models.Category) == ["coffee", "tea"]
+
+
+def test_a_large_import_is_a_few_statements_not_one_per_row(engine, sessions, repo):
+    rows = [row(f"SKU-{n:04d}", f"{n}.99") for n in range(1000)]
+    with recorded(engine) as statements:
+        import_products(sessions, rows)
+    assert len(statements) < 20
+    assert len(repo.list()) == 1000
+    assert repo.get("SKU-0999").price == Decimal("999.99")
+
+
+def test_bad_rows_are_all_named_and_never_reach_the_database(engine, sessions, repo):
+    rows = [row("OK-1"), row("BAD-2", price=2.5), {"sku": "BAD-3", "price": "1"}]
+    with recorded(engine) as statements, pytest.raises(InvalidInput) as caught:
+        import_products(sessions, rows)
+    assert statements == []
+    message = str(caught.value)
+    assert "row 2: price: must be a string such as '9.99'" in message
+    assert "row 3: name: is required" in message
+    assert "row 1" not in message
+    assert repo.list() == []
+
+
+def test_a_sku_repeated_in_the_input_is_refused_before_the_database(engine, sessions):
+    with recorded(engine) as statements, pytest.raises(DuplicateSku, match="DUP-1"):
+        import_products(sessions, [row("DUP-1"), row("OK-1"), row("DUP-1")])
+    assert statements == []
+
+
+def test_a_sku_already_stored_rolls_back_the_whole_batch(sessions, repo):
+    repo.add(Product("OLD-1", "Old", "5.00", "tea", WHEN))
+    rows = [row("NEW-1", category="fresh"), row("OLD-1", "9.99"), row("NEW-2")]
+    with pytest.raises(DuplicateSku, match="nothing was imported"):
+        import_products(sessions, rows)
+    assert repo.list() == [Product("OLD-1", "Old", "5.00", "tea", WHEN)]
+    assert names(sessions, models.Category) == ["tea"]
+
+
+def test_set_prices_changes_every_listed_product_at_once(sessions, repo):
+    import_products(sessions, [row("A-1"), row("B-1"), row("C-1")])
+    assert set_prices(sessions, {"A-1": "2.50", "C-1": Decimal("0.99")}) == 2
+    assert [p.price for p in repo.list()] == [
+        Decimal("2.50"),
+        Decimal("1.00"),
+        Decimal("0.99"),
+    ]
+
+
+def test_an_unknown_sku_or_a_bad_price_changes_no_price_at_all(sessions, repo):
+    import_products(sessions, [row("A-1"), row("B-1")])
+    with pytest.raises(ProductNotFound, match="NOPE-1, NOPE-2"):
+        set_prices(sessions, {"A-1": "7.00", "NOPE-2": "1.00", "NOPE-1": "1.00"})
+    with pytest.raises(InvalidPrice, match="float"):
+        set_prices(sessions, {"A-1": "7.00", "B-1": 7.0})
+    assert [p.price for p in repo.list()] == [Decimal("1.00"), Decimal("1.00")]

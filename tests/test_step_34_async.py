@@ -1,0 +1,132 @@
+"""Step 34: an AsyncSession repository on PostgreSQL through asyncpg."""
+
+import asyncio
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+import pytest_asyncio
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import DBAPIError, InvalidRequestError
+from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.pool import NullPool
+
+from app.domain import Product
+from app.errors import DuplicateSku, ProductNotFound
+from app.orm import models
+from app.orm.async_repository import (
+    AsyncOrmProductRepository,
+    create_async_schema,
+    make_async_sessions,
+)
+from app.orm.database import open_sql_repository
+from app.orm.orders import place_order
+from tests import pg
+
+WHEN = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+
+
+def make(sku="TEA-1", category="tea"):
+    return Product(sku, "Green tea", "3.50", category, WHEN)
+
+
+@pytest_asyncio.fixture(loop_scope="function")
+async def engine():
+    # NullPool: no connection outlives this test's event loop.
+    engine = create_async_engine(pg.database().asyncpg, poolclass=NullPool)
+    await create_async_schema(engine, reset=True)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine):
+    return make_async_sessions(engine)
+
+
+@pytest.fixture
+def repo(sessions):
+    return AsyncOrmProductRepository(sessions)
+
+
+def test_a_session_handed_in_instead_of_a_factory_is_refused():
+    with pytest.raises(TypeError, match="not AsyncSession"):
+        AsyncOrmProductRepository(AsyncSession())
+
+
+@pytest.mark.postgres
+@pytest.mark.asyncio(loop_scope="function")
+async def test_the_async_repository_keeps_the_contract(repo):
+    await repo.add(make())
+    assert await repo.get("TEA-1") == make()
+    await repo.update(make(category=None))
+    assert [p.category for p in await repo.list()] == [None]
+    assert [p.sku for p in await repo.search("green")] == ["TEA-1"]
+    await repo.delete("TEA-1")
+    with pytest.raises(ProductNotFound):
+        await repo.get("TEA-1")
+
+
+@pytest.mark.postgres
+@pytest.mark.asyncio(loop_scope="function")
+async def test_concurrent_tasks_each_use_their_own_session(repo):
+    await asyncio.gather(*(repo.add(make(f"SKU-{n:02d}")) for n in range(20)))
+    fetched = await asyncio.gather(*(repo.get(f"SKU-{n:02d}") for n in range(20)))
+    assert [p.sku for p in fetched] == [f"SKU-{n:02d}" for n in range(20)]
+    outcomes = await asyncio.gather(
+        *(repo.add(make("SAME-1", category=f"c{n}")) for n in range(5)),
+        return_exceptions=True,
+    )
+    assert outcomes.count(None) == 1
+    assert all(isinstance(o, DuplicateSku) for o in outcomes if o is not None)
+    assert len(await repo.list()) == 21
+
+
+@pytest.mark.postgres
+@pytest.mark.asyncio(loop_scope="function")
+async def test_orders_come_with_items_loaded_and_lazy_loads_are_refused(repo, sessions):
+    await repo.add(make("TEA-1"))
+    await repo.add(make("MUG-1", category=None))
+    async with sessions.begin() as session:
+        for n in range(3):
+            await session.run_sync(
+                place_order, customer=f"c{n}", lines={"TEA-1": 1, "MUG-1": n + 1}
+            )
+    orders = await repo.list_orders()
+    assert [[(i.product.sku, i.quantity) for i in o.items] for o in orders][2] == [
+        ("TEA-1", 1),
+        ("MUG-1", 3),
+    ]
+    assert orders[0].items[0].unit_price == Decimal("3.50")
+    async with sessions() as session:
+        order = (await session.scalars(select(models.Order).limit(1))).one()
+        with pytest.raises(InvalidRequestError, match="lazy='raise'"):
+            _ = order.items
+
+
+@pytest.mark.postgres
+@pytest.mark.asyncio(loop_scope="function")
+async def test_a_connection_killed_mid_transaction_loses_nothing(repo, sessions):
+    await repo.add(make("KEEP-1"))
+    async with sessions() as session:
+        session.add(models.Product(sku="LOST-1", name="x", price=1, created_at=WHEN))
+        await session.flush()
+        pid = await session.scalar(select(func.pg_backend_pid()))
+        async with sessions() as other:
+            await other.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        with pytest.raises(DBAPIError):
+            await session.commit()
+    assert [p.sku for p in await repo.list()] == ["KEEP-1"]
+    await repo.add(make("NEXT-1"))
+    assert [p.sku for p in await repo.list()] == ["KEEP-1", "NEXT-1"]
+
+
+@pytest.mark.postgres
+def test_the_store_command_opens_an_asyncpg_url_as_a_blocking_repository():
+    repository = open_sql_repository(pg.database().asyncpg)
+    try:
+        repository.add(make("CLI-1"))
+        assert repository.get("CLI-1") == make("CLI-1")
+        repository.delete("CLI-1")
+    finally:
+        repository.close()
