@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import argparse  # since 04
+import sqlite3  # since 20
 import sys  # since 04
 from collections.abc import Sequence
 
+from app import backends  # since 20
 from app.backends import DEFAULT_TARGET, open_repository  # since 04
 from app.domain import Product  # since 04
 from app.errors import StoreError  # since 04
 from app.repository import ProductRepository  # since 04
+from app.sqlite import commands as sqlite_commands  # since 20
 
 
 # >>> until 04
@@ -47,12 +50,19 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("text")
     delete = actions.add_parser("delete", help="remove a product")
     delete.add_argument("sku")
+    commands.add_parser("report", help="figures per category")  # since 20
+    export = commands.add_parser("export", help="products to CSV")  # since 21
+    export.add_argument("file", help='a file, or "-" for the screen')  # since 21
+    load = commands.add_parser("import", help="products from CSV")  # since 22
+    load.add_argument("file", help="a CSV file with a header row")  # since 22
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the `store` command with ``argv``; return its exit code (2: an error)."""
     args = build_parser().parse_args(argv)
+    if args.area != "products":  # since 20
+        return run_on_database(args)  # since 20
     try:
         repository = open_repository(args.db)
     except (StoreError, ValueError, OSError) as error:
@@ -102,6 +112,44 @@ def fail(error: Exception) -> int:
     return 2
 
 
-if __name__ == "__main__":
-    sys.exit(main())
 # <<<
+# >>> since 20
+def run_on_database(args: argparse.Namespace) -> int:
+    """report, export and import: whole-table work on a SQLite database."""
+    path = backends.sqlite_path(args.db)
+    if path is None:
+        return fail(
+            ValueError(
+                f"`store {args.area}` works on a SQLite database (store.db, *.db or"
+                f" sqlite:///path), not on {args.db!r}"
+            )
+        )
+    try:
+        conn = backends.open_database(path)
+    except (StoreError, OSError, sqlite3.Error) as error:
+        return fail(error)
+    try:
+        if args.area == "report":
+            print(sqlite_commands.format_report(sqlite_commands.report(conn)))
+        elif args.area == "export":  # since 21
+            count = sqlite_commands.export_csv(conn, args.file)  # since 21
+            print(f"exported {plural(count)}", file=sys.stderr)  # since 21
+        elif args.area == "import":  # since 22
+            count = sqlite_commands.import_csv(conn, args.file)  # since 22
+            print(f"imported {plural(count)}")  # since 22
+    except (StoreError, OSError, sqlite3.Error) as error:
+        return fail(error)
+    finally:
+        conn.close()
+    return 0
+
+
+# <<<
+# >>> since 21
+def plural(count: int) -> str:
+    return f"{count} product{'' if count == 1 else 's'}"
+
+
+# <<<
+if __name__ == "__main__":  # since 04
+    sys.exit(main())  # since 04

@@ -87,13 +87,20 @@ class MarkedFile:
     file_span: Span | None = None
     prefix: str = "#"
 
-    @property
-    def steps(self) -> set[int]:
-        found = set(self.file_span.steps) if self.file_span else set()
+    def spans(self) -> list[tuple[int, Span]]:
+        """(line, span) of every marker, line markers inside blocks included."""
+        found = [(1, self.file_span)] if self.file_span else []
         for piece in self.pieces:
             if piece.span:
-                found |= piece.span.steps
+                found.append((piece.line_no, piece.span))
+            for inner in piece.lines:
+                if isinstance(inner, Piece) and inner.span:
+                    found.append((inner.line_no, inner.span))
         return found
+
+    @property
+    def steps(self) -> set[int]:
+        return {step for _, span in self.spans() for step in span.steps}
 
     @property
     def has_markers(self) -> bool:

@@ -130,18 +130,15 @@ def _validate(manifest: Manifest, files: dict[str, SourceFile]) -> None:
                 )
         if item.marked is None:
             continue
-        for piece in item.marked.pieces:
-            if piece.span and not piece.span.steps <= known:
-                unknown = sorted(piece.span.steps - known)
+        for line, span in item.marked.spans():
+            if not span.steps <= known:
+                unknown = sorted(span.steps - known)[0]
+                listed = f"{min(known):02d}-{max(known):02d}"
                 raise MarkerError(
                     item.path,
-                    piece.line_no,
-                    f"unknown step {unknown[0]:02d} (the manifest lists {min(known):02d}-{max(known):02d})",
+                    line,
+                    f"unknown step {unknown:02d} (the manifest lists {listed})",
                 )
-        if item.marked.file_span and not item.marked.file_span.steps <= known:
-            raise MarkerError(
-                item.path, 1, "the file marker names a step the manifest does not list"
-            )
     for step in manifest.steps:
         if step.text_path not in files:
             raise MarkerError(

@@ -10,34 +10,13 @@ import tempfile  # since 21
 from collections.abc import Iterator  # since 21
 from contextlib import contextmanager  # since 21
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path  # since 21
 from typing import TextIO  # since 21
 
 from app.errors import InvalidCsv  # since 22
 from app.sqlite.csv_export import export_products  # since 21
 from app.sqlite.csv_import import import_products  # since 22
-from app.sqlite.db import connect, create_schema
 from app.sqlite.reports import Figures, category_figures, totals
-
-DEFAULT_DATABASE = "store.db"
-
-
-def sqlite_path(target: str | None) -> Path | None:
-    """The database file a `store` target names: None (the default) is
-    store.db, ``sqlite:///path`` and ``*.db`` are SQLite files; anything
-    else (another database URL) is not for this backend: None."""
-    if target is None:
-        return Path(DEFAULT_DATABASE)
-    if target.startswith("sqlite:///"):
-        return Path(target.removeprefix("sqlite:///"))
-    return Path(target) if target.endswith(".db") else None
-
-
-def open_database(path: str | Path) -> sqlite3.Connection:
-    """A connection to the store's database at ``path``, tables created."""
-    conn = connect(path)
-    create_schema(conn)
-    return conn
 
 
 @dataclass(frozen=True)

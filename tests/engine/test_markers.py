@@ -284,3 +284,9 @@ def test_a_python_solution_with_nothing_to_stub_is_an_error():
 def test_a_one_line_function_body_is_an_error():
     with pytest.raises(MarkerError, match="own lines"):
         at("# >>> solution 02\ndef f(): return 1\n# <<<\n", 2)
+
+
+def test_line_markers_inside_a_block_count_among_the_files_steps():
+    marked = parse("app/m.py", "# >>> since 02\na = 1\nb = 2  # since 04\n# <<<\n")
+    assert marked.steps == {2, 4}
+    assert [line for line, _ in marked.spans()] == [1, 3]
