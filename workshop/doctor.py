@@ -6,7 +6,6 @@ import importlib
 import importlib.metadata
 import re
 import shutil
-import socket
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -135,40 +134,18 @@ def check_sqlite_cli() -> Check:
 
 
 def check_postgres() -> Check:
-    try:
-        from workshop import postgres
-    except ImportError:
-        return _probe_local_postgres()
-    try:
-        how, detail = postgres.describe()
-    except Exception as error:  # describe() must never break doctor
-        return Check(
-            "PostgreSQL",
-            WARN,
-            f"could not tell ({error})",
-            "see WORKSHOP.md, 'PostgreSQL'",
-        )
-    if how == "none":
-        return Check(
-            "PostgreSQL",
-            WARN,
-            detail,
-            "set WORKSHOP_PG_URL=postgresql://user@host/db, or install PostgreSQL",
-        )
-    return Check("PostgreSQL", OK, f"{how}: {detail}")
+    """Which server the PostgreSQL tests would use (needed from step 30)."""
+    from workshop import postgres
 
-
-def _probe_local_postgres() -> Check:
     try:
-        socket.create_connection(("127.0.0.1", 5432), timeout=1).close()
-    except OSError:
+        detail = postgres.describe()
+    except postgres.NoServer as error:
+        return Check("PostgreSQL", WARN, "none found (needed from step 30)", str(error))
+    if "cannot connect" in detail:
         return Check(
-            "PostgreSQL",
-            WARN,
-            "no server on 127.0.0.1:5432 (needed from step 34)",
-            "install PostgreSQL or set WORKSHOP_PG_URL",
+            "PostgreSQL", FAIL, detail, f"fix or unset {postgres.URL_VARIABLE}"
         )
-    return Check("PostgreSQL", OK, "a server answers on 127.0.0.1:5432")
+    return Check("PostgreSQL", OK, detail)
 
 
 def check_tags(root: Path) -> Check:

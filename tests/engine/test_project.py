@@ -100,3 +100,14 @@ def test_doctor_reports_each_check_with_a_fix_when_not_ok():
     for check in checks:
         assert check.status == "ok" or check.fix, f"{check.name} needs a fix to suggest"
     assert not [c for c in checks if c.status == FAIL and c.name == "Python"]
+
+
+def test_doctor_says_how_to_enable_postgresql_when_there_is_none(monkeypatch):
+    from workshop import doctor, postgres
+
+    def nothing():
+        raise postgres.NoServer("no PostgreSQL server found; set WORKSHOP_PG_URL")
+
+    monkeypatch.setattr(postgres, "describe", nothing)
+    check = doctor.check_postgres()
+    assert check.status == doctor.WARN and "WORKSHOP_PG_URL" in check.fix
