@@ -1,8 +1,8 @@
 # workshop: since 25
 """Why a batch goes in one transaction: one commit versus one commit per line.
 
-Run:  python -m scripts.bench_restock            (500 lines, about a second)
-      python -m scripts.bench_restock --rows 5000
+Run:  python scripts/bench_restock.py             (500 lines, about a second)
+      python scripts/bench_restock.py --rows 5000
 """
 
 from __future__ import annotations
