@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from app.errors import InvalidPrice
-from app.sqlite.db import connect, create_schema
+from app.sqlite.db import create_schema
 from app.sqlite.money import from_cents, to_cents
 
 INSERT = (
@@ -19,14 +19,6 @@ GOOD = {
     "price_cents": 350,
     "created_at": "2026-01-01T00:00:00+00:00",
 }
-
-
-@pytest.fixture
-def conn(tmp_path):
-    connection = connect(tmp_path / "store.db")
-    create_schema(connection)
-    yield connection
-    connection.close()
 
 
 def count(conn):

@@ -14,17 +14,8 @@ from app.sqlite.crud import (
     list_products,
     update_product,
 )
-from app.sqlite.db import connect, create_schema
 
 WHEN = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))
-
-
-@pytest.fixture
-def conn(tmp_path):
-    connection = connect(tmp_path / "store.db")
-    create_schema(connection)
-    yield connection
-    connection.close()
 
 
 def make(sku="TEA-001", name="Green tea", price="3.50", category="tea"):

@@ -15,14 +15,6 @@ from app.sqlite.repository import SqliteProductRepository
 WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
-@pytest.fixture
-def conn(tmp_path):
-    connection = connect(tmp_path / "store.db")
-    create_schema(connection)
-    yield connection
-    connection.close()
-
-
 def make(sku="TEA-001", name="Green tea", price="3.50", category="tea"):
     return Product(sku=sku, name=name, price=price, category=category, created_at=WHEN)
 

@@ -6,18 +6,9 @@ import pytest
 
 from app.domain import Product
 from app.sqlite.crud import add_product, list_products
-from app.sqlite.db import connect, create_schema
 from app.sqlite.search import escape_like, search_products
 
 WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-
-
-@pytest.fixture
-def conn(tmp_path):
-    connection = connect(tmp_path / "store.db")
-    create_schema(connection)
-    yield connection
-    connection.close()
 
 
 def add(conn, sku, name):

@@ -9,7 +9,6 @@ import pytest
 from app.domain import Product
 from app.errors import InvalidProduct
 from app.sqlite.crud import add_product, list_products
-from app.sqlite.db import connect, create_schema
 from app.sqlite.validation import MAX_NAME, product_from_fields
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
@@ -18,14 +17,6 @@ RAW_INSERT = (
     "INSERT INTO products (sku, name, price_cents, created_at)"
     " VALUES (?, ?, ?, '2026-01-01T00:00:00+00:00')"
 )
-
-
-@pytest.fixture
-def conn(tmp_path):
-    connection = connect(tmp_path / "store.db")
-    create_schema(connection)
-    yield connection
-    connection.close()
 
 
 def test_good_fields_become_a_product_trimmed_and_exact():

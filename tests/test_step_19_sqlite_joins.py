@@ -7,17 +7,8 @@ import pytest
 from app.domain import Product
 from app.sqlite.categories import catalog, empty_categories, products_in_category
 from app.sqlite.crud import add_product, update_product
-from app.sqlite.db import connect, create_schema
 
 WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-
-
-@pytest.fixture
-def conn(tmp_path):
-    connection = connect(tmp_path / "store.db")
-    create_schema(connection)
-    yield connection
-    connection.close()
 
 
 def make(sku, category):

@@ -8,19 +8,10 @@ import pytest
 from app.domain import Product
 from app.sqlite.commands import format_report, report
 from app.sqlite.crud import add_product
-from app.sqlite.db import connect, create_schema
 from app.sqlite.reports import Figures, average_price, category_figures, totals
 from app.sqlite.stock import add_product_with_stock
 
 WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-
-
-@pytest.fixture
-def conn(tmp_path):
-    connection = connect(tmp_path / "store.db")
-    create_schema(connection)
-    yield connection
-    connection.close()
 
 
 def make(sku, price, category):

@@ -12,17 +12,8 @@ from app.domain import Product
 from app.sqlite.commands import export_csv
 from app.sqlite.crud import add_product
 from app.sqlite.csv_export import COLUMNS, export_products
-from app.sqlite.db import connect, create_schema
 
 WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-
-
-@pytest.fixture
-def conn(tmp_path):
-    connection = connect(tmp_path / "store.db")
-    create_schema(connection)
-    yield connection
-    connection.close()
 
 
 def make(sku, name="Tea", price="3.50", category="tea"):

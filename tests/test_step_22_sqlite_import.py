@@ -17,14 +17,6 @@ NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 HEADER = "sku,name,price,category,created_at\n"
 
 
-@pytest.fixture
-def conn(tmp_path):
-    connection = connect(tmp_path / "store.db")
-    create_schema(connection)
-    yield connection
-    connection.close()
-
-
 def run(conn, text, encoding="utf-8"):
     return import_products(conn, io.BytesIO(text.encode(encoding)), now=NOW)
 

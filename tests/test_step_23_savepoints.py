@@ -4,16 +4,8 @@ import pytest
 
 from app.domain import Product
 from app.services.partial_import import Rejected, add_products_keeping_good_ones
-from app.sqlite.db import connect, create_schema, transaction
+from app.sqlite.db import connect, transaction
 from app.sqlite.transactions import savepoint
-
-
-@pytest.fixture
-def conn(tmp_path):
-    conn = connect(tmp_path / "store.db")
-    create_schema(conn)
-    yield conn
-    conn.close()
 
 
 def add_category(conn, name):

@@ -15,17 +15,14 @@ from app.errors import (
 from app.services.customers import add_customer
 from app.services.orders import OrderItem, load_order, place_order
 from app.services.partial_import import insert_product
-from app.sqlite.db import connect, create_schema
 
 
 @pytest.fixture
-def conn(tmp_path):
-    conn = connect(tmp_path / "store.db")
-    create_schema(conn)
+def conn(conn):
+    """The empty store of tests/conftest.py, with two products on the shelf."""
     insert_product(conn, Product(sku="TEA", name="Green tea", price="2.50"), 5)
     insert_product(conn, Product(sku="POT", name="Tea pot", price="19.90"), 1)
-    yield conn
-    conn.close()
+    return conn
 
 
 @pytest.fixture

@@ -8,17 +8,14 @@ from app.domain import Product
 from app.errors import InvalidQuantity, ProductNotFound
 from app.services.partial_import import insert_product
 from app.services.restock import restock
-from app.sqlite.db import connect, create_schema
 
 
 @pytest.fixture
-def conn(tmp_path):
-    conn = connect(tmp_path / "store.db")
-    create_schema(conn)
+def conn(conn):
+    """The empty store of tests/conftest.py, with two products on the shelf."""
     insert_product(conn, Product(sku="TEA", name="Green tea", price="2.50"), 5)
     insert_product(conn, Product(sku="POT", name="Tea pot", price="19.90"), 0)
-    yield conn
-    conn.close()
+    return conn
 
 
 def stock(conn):
