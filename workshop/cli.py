@@ -179,16 +179,11 @@ def cmd_watch(args: argparse.Namespace) -> int:
     console.print(
         "watching app/ and tests/: save a file to re-run the check; Ctrl-C stops"
     )
-    seen: dict[Path, float] = {}
     try:
-        while True:
-            now = {p: p.stat().st_mtime for f in folders for p in f.rglob("*.py")}
-            if now != seen:
-                seen = now
-                cmd_check(args)
-            time.sleep(args.interval)
+        learner.watch(folders, lambda: cmd_check(args), args.interval)
     except KeyboardInterrupt:
-        return 0
+        pass
+    return 0
 
 
 def _git_passthrough(root: Path, git_args: list[str], header: str) -> int:

@@ -12,6 +12,8 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -242,3 +244,33 @@ def diff_args(path: Path | None = None) -> tuple[Path, list[str]]:
         cwd=current.root,
     ).splitlines()
     return current.root, ["diff", solution_ref(number), "--", *changed]
+
+
+def snapshot(folders: list[Path]) -> dict[Path, float]:
+    """Modification times of the Python files under ``folders``."""
+    return {
+        p: p.stat().st_mtime_ns for f in folders for p in f.rglob("*.py") if p.is_file()
+    }
+
+
+def watch(
+    folders: list[Path],
+    run: Callable[[], object],
+    interval: float,
+    rounds: int | None = None,
+) -> int:
+    """Call ``run`` now and whenever a file under ``folders`` is saved (polling,
+    so it works on every file system); stop after ``rounds`` polls if given.
+    Return how many times ``run`` was called."""
+    seen: dict[Path, float] | None = None
+    calls = 0
+    while rounds is None or rounds > 0:
+        now = snapshot(folders)
+        if now != seen:
+            seen = now
+            run()
+            calls += 1
+        if rounds is not None:
+            rounds -= 1
+        time.sleep(interval)
+    return calls

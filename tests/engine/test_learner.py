@@ -153,3 +153,20 @@ def test_command_errors_are_one_clear_line_and_exit_2(mini, monkeypatch, capsys)
         "workshop: you are on main (the source), not on a step"
         in capsys.readouterr().out
     )
+
+
+def test_watch_runs_the_check_at_start_and_after_each_save(tmp_path):
+    import threading
+    import time
+
+    (tmp_path / "app").mkdir()
+    module = tmp_path / "app" / "m.py"
+    module.write_text("x = 1\n")
+    calls = []
+    saver = threading.Timer(0.15, lambda: module.write_text("x = 2  # saved\n"))
+    saver.start()
+    learner.watch(
+        [tmp_path / "app"], lambda: calls.append(time.monotonic()), 0.02, rounds=25
+    )
+    saver.join()
+    assert len(calls) == 2, "once at start, once after the save, never for nothing"

@@ -38,6 +38,15 @@ def test_every_text_has_the_sections_in_order_and_two_or_three_hints(step):
     assert positions == sorted(positions)
     assert 2 <= len(hints(ROOT, step)) <= 3
     assert "https://" in text.split("## Your task")[0], "What and why links to the docs"
+    notes = text.split("## Instructor notes", 1)[1].lower()
+    for topic in (
+        "objectives",
+        "key points",
+        "talking points",
+        "typical mistakes",
+        "skip",
+    ):
+        assert topic in notes, f"the instructor notes say nothing of {topic!r}"
 
 
 def test_the_index_in_workshop_md_is_current():
