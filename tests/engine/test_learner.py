@@ -166,7 +166,7 @@ def test_watch_runs_the_check_at_start_and_after_each_save(tmp_path):
     saver = threading.Timer(0.15, lambda: module.write_text("x = 2  # saved\n"))
     saver.start()
     learner.watch(
-        [tmp_path / "app"], lambda: calls.append(time.monotonic()), 0.02, rounds=25
+        [tmp_path / "app"], lambda: calls.append(time.monotonic()), 0.01, rounds=150
     )
     saver.join()
     assert len(calls) == 2, "once at start, once after the save, never for nothing"
