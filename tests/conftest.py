@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from app.orm.database import make_engine, reset_schema  # since 30
 from app.sqlite.db import connect, create_schema  # since 12
 from tests import pg
 
@@ -23,6 +24,27 @@ def conn(tmp_path):
     create_schema(connection)
     yield connection
     connection.close()
+
+
+# <<<
+# >>> since 30
+@pytest.fixture(
+    params=[
+        pytest.param("sqlite", id="sqlite"),
+        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
+    ]
+)
+def engine(request, tmp_path):
+    """An empty ORM database, once on SQLite and once on PostgreSQL."""
+    url = (
+        f"sqlite:///{tmp_path / 'store.db'}"
+        if request.param == "sqlite"
+        else pg.database().sync
+    )
+    engine = make_engine(url)
+    reset_schema(engine)
+    yield engine
+    engine.dispose()
 
 
 # <<<

@@ -6,10 +6,9 @@ from decimal import Decimal
 import pytest
 
 from app.domain import Product
-from app.orm.database import make_engine, make_sessions, reset_schema
+from app.orm.database import make_sessions
 from app.orm.queries import delete_category_products, find_products, reprice_category
 from app.orm.repository import OrmProductRepository
-from tests import pg
 from tests.statements import recorded
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
@@ -22,26 +21,15 @@ CATALOG = [
 ]
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
-def engine(request, tmp_path):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'store.db'}"
-    else:
-        url = pg.database().sync
-    engine = make_engine(url)
-    reset_schema(engine)
+@pytest.fixture
+def engine(engine):
+    """The empty ORM database of tests/conftest.py, with the catalog in it."""
     repository = OrmProductRepository(make_sessions(engine))
     for minutes, (sku, name, price, category) in enumerate(CATALOG):
         repository.add(
             Product(sku, name, price, category, START + timedelta(minutes=minutes))
         )
-    yield engine
-    engine.dispose()
+    return engine
 
 
 @pytest.fixture

@@ -10,35 +10,22 @@ from sqlalchemy.exc import InvalidRequestError
 from app.domain import Product
 from app.errors import ProductNotFound
 from app.orm import models
-from app.orm.database import make_engine, make_sessions, reset_schema
+from app.orm.database import make_sessions
 from app.orm.orders import category_with_products, list_orders, order_total, place_order
 from app.orm.repository import OrmProductRepository
-from tests import pg
 from tests.statements import recorded
 
 WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
-def engine(request, tmp_path):
-    url = (
-        f"sqlite:///{tmp_path / 'store.db'}"
-        if request.param == "sqlite"
-        else pg.database().sync
-    )
-    engine = make_engine(url)
-    reset_schema(engine)
+@pytest.fixture
+def engine(engine):
+    """The empty ORM database of tests/conftest.py, with three products."""
     repository = OrmProductRepository(make_sessions(engine))
     repository.add(Product("TEA-1", "Green tea", "3.50", "tea", WHEN))
     repository.add(Product("TEA-2", "Black tea", "2.99", "tea", WHEN))
     repository.add(Product("MUG-1", "Big mug", "8.00", None, WHEN))
-    yield engine
-    engine.dispose()
+    return engine
 
 
 @pytest.fixture

@@ -10,9 +10,8 @@ from app.domain import Product
 from app.errors import DuplicateSku, InvalidInput, InvalidPrice, ProductNotFound
 from app.orm import models
 from app.orm.bulk import import_products, set_prices
-from app.orm.database import make_engine, make_sessions, reset_schema
+from app.orm.database import make_sessions
 from app.orm.repository import OrmProductRepository
-from tests import pg
 from tests.statements import recorded
 
 WHEN = datetime(2026, 1, 1, tzinfo=UTC)
@@ -20,24 +19,6 @@ WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 
 def row(sku, price="1.00", category="tea", name="Tea"):
     return {"sku": sku, "name": name, "price": price, "category": category}
-
-
-@pytest.fixture(
-    params=[
-        pytest.param("sqlite", id="sqlite"),
-        pytest.param("postgres", id="postgres", marks=pytest.mark.postgres),
-    ]
-)
-def engine(request, tmp_path):
-    url = (
-        f"sqlite:///{tmp_path / 'store.db'}"
-        if request.param == "sqlite"
-        else pg.database().sync
-    )
-    engine = make_engine(url)
-    reset_schema(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
