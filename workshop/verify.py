@@ -1,7 +1,7 @@
 """The verifier: every generated step keeps the invariants of DESIGN.md.
 
 For each step N it writes the tree to a temporary folder and checks:
-1. it imports and passes lint (ruff check and ruff format --check);
+1. it installs (pip, offline), imports and passes lint (ruff check and format);
 2. every test of steps < N passes;
 3. step N's tests fail, each because of the stub (NotImplementedError naming
    step N) or an assertion, never an import or collection error;
@@ -91,6 +91,15 @@ def _lint_and_import(folder: Path, label: str) -> list[str]:
     if fmt.returncode != 0:
         problems.append(
             f"{label}: invariant 1 (lint): ruff format --check fails:\n{_indent(fmt.stdout or fmt.stderr)}"
+        )
+    install = _run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation",
+         "--dry-run", "--quiet", "--disable-pip-version-check", "."],
+        folder,
+    )  # fmt: skip
+    if install.returncode != 0:
+        problems.append(
+            f"{label}: invariant 1 (installs): pip cannot install it:\n{_indent(install.stderr)}"
         )
     modules = sorted(
         ".".join(p.with_suffix("").parts)

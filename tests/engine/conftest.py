@@ -134,6 +134,18 @@ def test_{slug}_works():
 """
 
 PYPROJECT = """\
+[build-system]
+requires = ["setuptools>=68"]
+build-backend = "setuptools.build_meta"
+
+[project]
+name = "mini-drills"
+version = "0.1.0"
+dependencies = []
+
+[tool.setuptools.packages.find]
+include = ["app*", "workshop*"]
+
 [tool.pytest.ini_options]
 pythonpath = ["."]
 testpaths = ["tests"]

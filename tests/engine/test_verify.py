@@ -103,3 +103,12 @@ def test_a_marker_in_a_file_the_builder_cannot_parse_is_flagged_as_residue(mini)
     assert any("invariant 4 (markers left): app/template.txt" in p for p in found), (
         found
     )
+
+
+def test_a_tree_that_does_not_install_is_caught(mini):
+    pyproject = mini / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text().replace("dependencies = []", 'dependencies = "pytest"')
+    )
+    found = problems(verify(load_from_dir(mini), steps=[0], jobs=1))
+    assert any("invariant 1 (installs)" in p for p in found), found
