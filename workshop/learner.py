@@ -71,7 +71,8 @@ def step_tags(root: Path) -> list[int]:
 
 def ensure_built(root: Path) -> None:
     """Build the step tags from main when they are missing."""
-    if git.rev(FINAL_TAG, root) and git.rev(solution_ref(step_tags(root)[-1]), root):
+    built = step_tags(root)
+    if built and git.rev(FINAL_TAG, root) and git.rev(solution_ref(built[-1]), root):
         return
     if git.peel("main", root) is None:
         raise LearnerError(

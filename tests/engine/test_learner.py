@@ -170,3 +170,23 @@ def test_watch_runs_the_check_at_start_and_after_each_save(tmp_path):
     )
     saver.join()
     assert len(calls) == 2, "once at start, once after the save, never for nothing"
+
+
+def test_tags_fetched_from_a_class_remote_are_used_and_the_solutions_added(
+    mini, tmp_path
+):
+    from workshop.build import build, solution_ref
+
+    build(mini)
+    learner_clone = tmp_path / "learner"
+    git(tmp_path, "clone", "--quiet", str(mini), str(learner_clone))
+    assert git(learner_clone, "tag", "--list", "step-01") == "step-01", (
+        "tags came with the clone"
+    )
+    learner.goto(1, learner_clone)
+    assert git(learner_clone, "rev-parse", solution_ref(1)) == git(
+        mini, "rev-parse", solution_ref(1)
+    )
+    assert git(learner_clone, "rev-parse", "step-01") == git(
+        mini, "rev-parse", "step-01"
+    )
