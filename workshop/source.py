@@ -15,16 +15,8 @@ from workshop.manifest import (
     manifest_for_step,
     parse_manifest,
 )
-from workshop.markers import (
-    COMMENT_STYLES,
-    MarkedFile,
-    MarkerError,
-    Span,
-    StubContext,
-    check_python,
-    parse,
-    render,
-)
+from workshop.markers import COMMENT_STYLES, MarkedFile, MarkerError, Span, parse
+from workshop.render import StubContext, check_python, render
 
 TEST_FILE = re.compile(r"^tests/(?:.*/)?test_step_(\d{2})_[^/]*\.py$")
 TEXT_FILE = re.compile(rf"^{STEPS_DIR}/(\d{{2}})-([^/]*)\.md$")

@@ -13,36 +13,30 @@ for N, and the solution -> step N+1 only what N+1 introduces. Finally:
 
 from __future__ import annotations
 
-import json
 import os
-import re
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workshop.manifest import MANIFEST
+from workshop.finalcheck import final_equals_main
 from workshop.source import (
-    TEST_FILE,
-    TEXT_FILE,
     Source,
     Tree,
     introduced_by,
     render_tree,
 )
+from workshop.treecheck import (
+    indent,
+    installs_lints_imports,
+    later_content,
+    run_pytest,
+    write_tree,
+)
 
 RIGHT_REASONS = {"AssertionError", "Failed"}
-# What a marker looks like once it is in a generated file by mistake.
-RESIDUE = re.compile(
-    r"^\s*(#|--|<!--)\s*(>>>|<<<|---\s*stub)"
-    r"|(#|--)\s*(solution|since|until) \d{2}\s*$"
-    r"|^(#|--) workshop: (solution|since)",
-    re.M,
-)
 
 
 @dataclass
@@ -61,85 +55,6 @@ class StepReport:
         return not self.problems
 
 
-def write_tree(tree: Tree, folder: Path) -> None:
-    for path, (mode, data) in tree.items():
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        if mode == "100755":
-            target.chmod(0o755)
-
-
-def _run(
-    args: list[str], cwd: Path, extra_env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(cwd), "PYTHONDONTWRITEBYTECODE": "1"}
-    env.pop("WORKSHOP_REPORT", None)  # only the report this run asks for
-    env.update(extra_env or {})
-    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
-
-
-def _lint_and_import(folder: Path, label: str) -> list[str]:
-    problems = []
-    ruff = [sys.executable, "-m", "ruff"]
-    lint = _run([*ruff, "check", "--no-cache", "--quiet", "."], folder)
-    if lint.returncode != 0:
-        problems.append(
-            f"{label}: invariant 1 (lint): ruff check fails:\n{_indent(lint.stdout or lint.stderr)}"
-        )
-    fmt = _run([*ruff, "format", "--no-cache", "--check", "--quiet", "."], folder)
-    if fmt.returncode != 0:
-        problems.append(
-            f"{label}: invariant 1 (lint): ruff format --check fails:\n{_indent(fmt.stdout or fmt.stderr)}"
-        )
-    install = _run(
-        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-build-isolation",
-         "--dry-run", "--quiet", "--disable-pip-version-check", "."],
-        folder,
-    )  # fmt: skip
-    if install.returncode != 0:
-        problems.append(
-            f"{label}: invariant 1 (installs): pip cannot install it:\n{_indent(install.stderr)}"
-        )
-    modules = sorted(
-        ".".join(p.with_suffix("").parts)
-        for p in (q.relative_to(folder) for q in folder.glob("[aw]*/**/*.py"))
-        if p.parts[0] in ("app", "workshop") and p.name != "__main__.py"
-    )
-    script = "import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name.removesuffix('.__init__'))\n"
-    imported = _run([sys.executable, "-c", script, *modules], folder)
-    if imported.returncode != 0:
-        problems.append(
-            f"{label}: invariant 1 (imports): {imported.stderr.strip().splitlines()[-1]}"
-        )
-    return problems
-
-
-def _indent(text: str, limit: int = 12) -> str:
-    lines = text.strip().splitlines()
-    shown = lines[:limit] + (
-        [f"... {len(lines) - limit} more lines"] if len(lines) > limit else []
-    )
-    return "\n".join("    " + line for line in shown)
-
-
-def _pytest(folder: Path) -> dict:
-    report = folder / ".workshop-report.json"
-    result = _run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        folder,
-        {"WORKSHOP_REPORT": str(report)},
-    )
-    if not report.exists():
-        return {
-            "collect_errors": [
-                {"nodeid": "", "message": result.stdout[-1500:] + result.stderr[-1500:]}
-            ],
-            "tests": {},
-        }
-    return json.loads(report.read_text())
-
-
 def check_step(source: Source, number: int, tree: Tree, work: Path) -> StepReport:
     step = source.manifest.step(number)
     label = f"step {number:02d}"
@@ -147,12 +62,12 @@ def check_step(source: Source, number: int, tree: Tree, work: Path) -> StepRepor
     started = time.monotonic()
     folder = work / step.tag
     write_tree(tree, folder)
-    report.problems += _lint_and_import(folder, label)
-    report.problems += _later_content(tree, number, label)
-    results = _pytest(folder)
+    report.problems += installs_lints_imports(folder, label)
+    report.problems += later_content(tree, number, label)
+    results = run_pytest(folder)
     for error in results.get("collect_errors", []):
         report.problems.append(
-            f"{label}: invariant 3 (collection): {error['nodeid'] or 'pytest'} did not collect:\n{_indent(error['message'])}"
+            f"{label}: invariant 3 (collection): {error['nodeid'] or 'pytest'} did not collect:\n{indent(error['message'])}"
         )
     for nodeid, test in sorted(results.get("tests", {}).items()):
         owner = test["step"]
@@ -195,21 +110,6 @@ def _right_reason(test: dict, number: int) -> bool:
     return test["error"] in RIGHT_REASONS
 
 
-def _later_content(tree: Tree, number: int, label: str) -> list[str]:
-    problems = []
-    for path, (_, data) in tree.items():
-        match = TEST_FILE.match(path) or TEXT_FILE.match(path)
-        if match and int(match[1]) > number:
-            problems.append(f"{label}: invariant 4 (later content): {path} is present")
-        if not path.startswith("workshop/") and path != MANIFEST and b"\0" not in data:
-            text = data.decode("utf-8", errors="replace")
-            if residue := RESIDUE.search(text):
-                problems.append(
-                    f"{label}: invariant 4 (markers left): {path}: {residue.group().strip()!r}"
-                )
-    return problems
-
-
 def _changed(a: Tree, b: Tree) -> set[str]:
     return {path for path in a.keys() | b.keys() if a.get(path) != b.get(path)}
 
@@ -248,14 +148,14 @@ def check_final(source: Source, work: Path) -> StepReport:
     report = StepReport("final", "The finished workshop")
     started = time.monotonic()
     tree = render_tree(source, 0, final=True)
-    report.problems += _final_equals_main(source, tree)
+    report.problems += final_equals_main(source, tree)
     folder = work / "final"
     write_tree(tree, folder)
-    report.problems += _lint_and_import(folder, "final")
-    results = _pytest(folder)
+    report.problems += installs_lints_imports(folder, "final")
+    results = run_pytest(folder)
     for error in results.get("collect_errors", []):
         report.problems.append(
-            f"final: invariant 5: {error['nodeid']} did not collect:\n{_indent(error['message'])}"
+            f"final: invariant 5: {error['nodeid']} did not collect:\n{indent(error['message'])}"
         )
     for nodeid, test in sorted(results.get("tests", {}).items()):
         report.earlier_total += 1
@@ -267,59 +167,6 @@ def check_final(source: Source, work: Path) -> StepReport:
             report.earlier_passed += 1
     report.seconds = time.monotonic() - started
     return report
-
-
-_BLOCK = re.compile(r"^(#|--|<!--)\s*(>>>|<<<|---\s*stub)(.*)$")
-_LINE_MARK = re.compile(r"\s+(#|--)\s*(solution|since|until) \d{2}( until \d{2})?\s*$")
-
-
-def _strip_independently(text: str) -> list[str]:
-    """Main's text as the final tree must show it, non-blank lines only.
-
-    Written apart from the renderer on purpose, from the rules alone: at the
-    end every block or line with an 'until' is gone, stub sections are gone,
-    and every marker comment is gone.
-    """
-    kept: list[str] = []
-    dropping = False
-    for number, line in enumerate(text.splitlines()):
-        stripped = line.strip()
-        if number == 0 and re.match(r"^(#|--)\s*workshop:", stripped):
-            continue
-        if block := _BLOCK.match(stripped):
-            kind, rest = block[2], block[3]
-            dropping = (kind == ">>>" and " until " in f" {rest} ") or kind.startswith(
-                "---"
-            )
-            continue
-        if dropping or re.search(r"(#|--)\s*(since \d{2} )?until \d{2}\s*$", line):
-            continue
-        kept.append(_LINE_MARK.sub("", line))
-    return [line for line in kept if line.strip()]
-
-
-def _final_equals_main(source: Source, tree: Tree) -> list[str]:
-    problems = []
-    for path, item in source.files.items():
-        if path in (MANIFEST, "WORKSHOP.md"):
-            continue
-        if item.marked is None or not item.marked.has_markers:
-            if tree.get(path, (None, None))[1] != item.data:
-                problems.append(f"final: invariant 5: {path} differs from main")
-            continue
-        if path not in tree:
-            if not (item.marked.file_span and item.marked.file_span.end is not None):
-                problems.append(f"final: invariant 5: {path} is missing")
-            continue
-        expected = _strip_independently(item.data.decode("utf-8"))
-        got = [
-            line for line in tree[path][1].decode("utf-8").splitlines() if line.strip()
-        ]
-        if expected != got:
-            problems.append(
-                f"final: invariant 5: {path} is not main without its markers"
-            )
-    return problems
 
 
 def verify(

@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from tests.engine.conftest import dedent
-from workshop.markers import MarkerError, StubContext, parse, render
+from workshop.markers import MarkerError, parse
+from workshop.render import StubContext, render
 
 CTX = StubContext(2, "workshop/steps/02-load.md")
 
