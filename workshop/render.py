@@ -117,15 +117,17 @@ def _tidy_blank_lines(out: list[object]) -> list[str]:
         while result and not result[-1].strip():
             result.pop()
             before += 1
-        after = 0
+        # The widest run of blank lines in the gap, not their sum: removing two
+        # import groups must leave one blank line, not two.
+        widest, run = before, 0
         while index < len(out) and (
             out[index] is _REMOVED or not str(out[index]).strip()
         ):
-            if out[index] is not _REMOVED:
-                after += 1
+            run = 0 if out[index] is _REMOVED else run + 1
+            widest = max(widest, run)
             index += 1
         at_edge = not result or index >= len(out)
-        result.extend(["\n"] * (0 if at_edge else max(before, after)))
+        result.extend(["\n"] * (0 if at_edge else widest))
     return result
 
 

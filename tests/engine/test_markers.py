@@ -291,3 +291,9 @@ def test_line_markers_inside_a_block_count_among_the_files_steps():
     marked = parse("app/m.py", "# >>> since 02\na = 1\nb = 2  # since 04\n# <<<\n")
     assert marked.steps == {2, 4}
     assert [line for line, _ in marked.spans()] == [1, 3]
+
+
+def test_removing_lines_between_blank_runs_keeps_the_widest_run_not_the_sum():
+    text = "import a\nimport b  # solution 05\n\nfrom x import y  # solution 05\n\nCONST = 1\n"
+    assert at(text, 5, path="app/m.py") == "import a\n\nCONST = 1\n"
+    assert _ruff_format_clean(at(text, 5, path="app/m.py"))
