@@ -18,7 +18,7 @@ from app.services.customers import add_customer
 from app.services.transfers import refund, transfer
 from app.services.wallets import balance, open_wallet, total_money
 from app.sqlite.concurrency import enable_wal, run_in_transaction
-from app.sqlite.db import connect, create_schema
+from app.sqlite.db import connect
 
 
 @pytest.fixture
@@ -27,12 +27,10 @@ def path(tmp_path):
 
 
 @pytest.fixture
-def conn(path):
-    conn = connect(path)
-    create_schema(conn)
+def conn(conn):
+    """The store.db of tests/conftest.py, in WAL mode for concurrent writers."""
     enable_wal(conn)
-    yield conn
-    conn.close()
+    return conn
 
 
 @pytest.fixture

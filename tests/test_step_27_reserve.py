@@ -20,7 +20,6 @@ from app.services.inventory import cancel_reservation, reserve
 from app.services.orders import OrderItem, load_order
 from app.services.partial_import import insert_product
 from app.sqlite.concurrency import enable_wal
-from app.sqlite.db import connect, create_schema
 
 
 @pytest.fixture
@@ -29,14 +28,12 @@ def path(tmp_path):
 
 
 @pytest.fixture
-def conn(path):
-    conn = connect(path)
-    create_schema(conn)
+def conn(conn):
+    """The store.db of tests/conftest.py in WAL mode, two products on the shelf."""
     enable_wal(conn)
     insert_product(conn, Product(sku="TEA", name="Green tea", price="2.50"), 5)
     insert_product(conn, Product(sku="POT", name="Tea pot", price="19.90"), 1)
-    yield conn
-    conn.close()
+    return conn
 
 
 @pytest.fixture
