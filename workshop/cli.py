@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
@@ -15,6 +16,9 @@ from workshop import git, learner
 from workshop.build import BuildRefused, build
 from workshop.manifest import ManifestError
 from workshop.markers import MarkerError
+
+if TYPE_CHECKING:
+    from workshop.verify import StepReport
 
 console = Console(highlight=False)
 if not console.is_terminal:
@@ -81,7 +85,12 @@ def cmd_verify(args: argparse.Namespace) -> int:
     root = git.toplevel(Path.cwd())
     started = time.monotonic()
     reports = verify(
-        _source(root, args.source), parse_steps(args.steps), args.jobs, args.keep
+        _source(root, args.source),
+        parse_steps(args.steps),
+        args.jobs,
+        args.keep,
+        variants=not args.no_variants,
+        repeat=args.repeat,
     )
     table = Table(title=f"workshop verify ({args.source})")
     for column in (
@@ -89,6 +98,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         "title",
         "earlier tests passed",
         "own tests failing",
+        "wrong variants caught",
+        "alternatives passing",
         "seconds",
         "result",
     ):
@@ -103,7 +114,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
         )
         table.add_row(
             report.label, report.title, f"{report.earlier_passed}/{report.earlier_total}",
-            own, f"{report.seconds:.1f}", "ok" if report.ok else "BROKEN",
+            own, *_variant_cells(report), f"{report.seconds:.1f}",
+            "ok" if report.ok else "BROKEN",
         )  # fmt: skip
     console.print(table)
     problems = [problem for report in reports for problem in report.problems]
@@ -117,6 +129,13 @@ def cmd_verify(args: argparse.Namespace) -> int:
     )
     console.print(f"verify: {verdict} ({total:.1f} s)")
     return 1 if problems else 0
+
+
+def _variant_cells(report: StepReport) -> tuple[str, str]:
+    found = report.variants
+    if found is None:
+        return "-", "-"
+    return f"{found.caught}/{found.wrong}", f"{found.accepted}/{found.alternatives}"
 
 
 def cmd_doctor(args: argparse.Namespace) -> int:
@@ -278,6 +297,18 @@ def parser() -> argparse.ArgumentParser:
         "--source", default="main", help="a ref, or 'worktree' for uncommitted work"
     )
     verify_cmd.add_argument("--steps", help="e.g. 4-10 or 1,3")
+    verify_cmd.add_argument(
+        "--no-variants",
+        action="store_true",
+        help="skip invariant 6 (the drills' wrong and alternative variants)",
+    )
+    verify_cmd.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        metavar="N",
+        help="run each variant N times; a wrong one must fail every time",
+    )
     verify_cmd.add_argument(
         "--jobs", type=int, help="parallel steps (default: one per core)"
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fnmatch import fnmatch
 from pathlib import Path
 
@@ -37,6 +37,7 @@ class Source:
     manifest: Manifest
     manifest_text: str
     files: dict[str, SourceFile]
+    maintainer: dict[str, bytes] = field(default_factory=dict)  # excluded files
 
 
 Tree = dict[str, tuple[str, bytes]]
@@ -70,15 +71,17 @@ def _assemble(raw: dict[str, tuple[str, bytes]]) -> Source:
     manifest_text = raw[MANIFEST][1].decode("utf-8")
     manifest = parse_manifest(manifest_text)
     files: dict[str, SourceFile] = {}
+    maintainer: dict[str, bytes] = {}
     for path, (mode, data) in sorted(raw.items()):
         if any(fnmatch(path, pattern) for pattern in manifest.exclude):
+            maintainer[path] = data
             continue
         item = SourceFile(path, mode, data, intro=_intro(path, manifest))
         if _markable(path, data):
             item.marked = parse(path, data.decode("utf-8"))
         files[path] = item
     _validate(manifest, files)
-    return Source(manifest, manifest_text, files)
+    return Source(manifest, manifest_text, files, maintainer)
 
 
 def _markable(path: str, data: bytes) -> bool:

@@ -83,10 +83,10 @@ def indent(text: str, limit: int = 12) -> str:
     return "\n".join("    " + line for line in shown)
 
 
-def run_pytest(folder: Path) -> dict:
+def run_pytest(folder: Path, args: tuple[str, ...] = ()) -> dict:
     report = folder / ".workshop-report.json"
     result = _run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
         folder,
         {"WORKSHOP_REPORT": str(report)},
     )

@@ -8,7 +8,9 @@ For each step N it writes the tree to a temporary folder and checks:
 4. nothing of a later step is there (texts, tests, markers);
 and the minimal-diff rule: step N -> its solution touches only files marked
 for N, and the solution -> step N+1 only what N+1 introduces. Finally:
-5. the final tree is main without markers, and every test passes there.
+5. the final tree is main without markers, and every test passes there;
+6. every drill grades fairly: its wrong variants fail, its alternatives pass
+   (workshop/variantcheck.py).
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from workshop.treecheck import (
     run_pytest,
     write_tree,
 )
+from workshop.variantcheck import VariantReport, check_variants, variants_by_step
+from workshop.variants import VariantError
 
 RIGHT_REASONS = {"AssertionError", "Failed"}
 
@@ -49,6 +53,7 @@ class StepReport:
     own_total: int = 0
     seconds: float = 0.0
     problems: list[str] = field(default_factory=list)
+    variants: VariantReport | None = None
 
     @property
     def ok(self) -> bool:
@@ -174,15 +179,33 @@ def verify(
     steps: list[int] | None = None,
     jobs: int | None = None,
     keep: bool = False,
+    variants: bool = True,
+    repeat: int = 1,
 ) -> list[StepReport]:
     numbers = [n for n in source.manifest.numbers if steps is None or n in steps]
     trees = {
         n: (render_tree(source, n), render_tree(source, n, solved=True))
         for n in numbers
     }
+    try:
+        drill_variants = variants_by_step(source) if variants else {}
+    except VariantError as error:
+        return [StepReport("variants", "drill variants", problems=[str(error)])]
     work = Path(tempfile.mkdtemp(prefix="workshop-verify-"))
     try:
         with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
+            checks = {
+                n: pool.submit(
+                    check_variants,
+                    n,
+                    trees[n][1],
+                    drill_variants.get(n, []),
+                    work,
+                    repeat,
+                )
+                for n in numbers
+                if variants
+            }
             futures = [
                 pool.submit(check_step, source, n, trees[n][0], work) for n in numbers
             ]
@@ -192,6 +215,10 @@ def verify(
                 else None
             )
             reports = [future.result() for future in futures]
+            for report, number in zip(reports, numbers, strict=True):
+                if number in checks:
+                    report.variants = checks[number].result()
+                    report.problems += report.variants.problems
             if final is not None:
                 reports.append(final.result())
     finally:

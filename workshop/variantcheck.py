@@ -1,0 +1,122 @@
+"""Invariant 6: a drill grades fairly, proven on its variants.
+
+Each variant of drill N is applied to step N's reference solution and the
+drill's tests run on it: a wrong variant must make at least one of them fail
+(by an assertion or an error of the store, not by breaking the import), an
+alternative must make none fail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from workshop.source import TEST_FILE, Source, Tree
+from workshop.treecheck import indent, run_pytest, write_tree
+from workshop.variants import (
+    ALTERNATIVE,
+    VARIANT_FILE,
+    WRONG,
+    Variant,
+    VariantError,
+    load_variants,
+)
+
+# A wrong variant caught only by these did not reach the drill's behaviour.
+BROKEN_CODE = {"SyntaxError", "ImportError", "ModuleNotFoundError", "NameError", "IndentationError"}  # fmt: skip
+MIN_WRONG, MIN_ALTERNATIVE = 2, 1
+
+
+@dataclass
+class VariantReport:
+    wrong: int = 0
+    caught: int = 0
+    alternatives: int = 0
+    accepted: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def variants_by_step(source: Source) -> dict[int, list[Variant]]:
+    """Every step's variants, read from the maintainer-only variant files."""
+    found: dict[int, list[Variant]] = {}
+    for path, data in sorted(source.maintainer.items()):
+        if match := VARIANT_FILE.match(path):
+            found[int(match[1])] = load_variants(path, data)
+    return found
+
+
+def drill_test_args(tree: Tree, number: int) -> tuple[str, ...]:
+    """pytest arguments that run drill ``number``'s tests and nothing else."""
+    paths = sorted(
+        path
+        for path, (_, data) in tree.items()
+        if (match := TEST_FILE.match(path))
+        and int(match[1]) == number
+        or path.startswith("tests/")
+        and Path(path).name.startswith("test_")
+        and b"mark.step(" in data
+    )
+    return (*paths, "--step", str(number))
+
+
+def check_variants(
+    number: int, solved: Tree, variants: list[Variant], work: Path, repeat: int = 1
+) -> VariantReport:
+    """Run each variant ``repeat`` times: a wrong one must be caught every time."""
+    label = f"step {number:02d}"
+    report = VariantReport()
+    for index, variant in enumerate(variants):
+        report.wrong += variant.kind == WRONG
+        report.alternatives += variant.kind == ALTERNATIVE
+        try:
+            tree = variant.apply(solved)
+        except VariantError as error:
+            report.problems.append(
+                f"{label}: invariant 6 (variant no longer applies): {error}"
+            )
+            continue
+        folder = work / f"step-{number:02d}-variant-{index}"
+        write_tree(tree, folder)
+        args = variant.tests + ("--step", str(number)) if variant.tests else None
+        runs = [run_pytest(folder, args or drill_test_args(tree, number))]
+        while len(runs) < repeat and _verdict(variant, runs[-1]) is None:
+            runs.append(run_pytest(folder, args or drill_test_args(tree, number)))
+        problem = _verdict(variant, runs[-1])
+        if problem is None:
+            report.caught += variant.kind == WRONG
+            report.accepted += variant.kind == ALTERNATIVE
+        else:
+            again = f" (run {len(runs)} of {repeat})" if repeat > 1 else ""
+            report.problems.append(f"{label}: invariant 6 {problem}{again}")
+    if report.wrong < MIN_WRONG or report.alternatives < MIN_ALTERNATIVE:
+        report.problems.append(
+            f"{label}: invariant 6: {report.wrong} wrong and {report.alternatives}"
+            f" alternative variant(s); a drill needs at least {MIN_WRONG} and"
+            f" {MIN_ALTERNATIVE} (tests/variants/step_{number:02d}.py)"
+        )
+    return report
+
+
+def _verdict(variant: Variant, results: dict) -> str | None:
+    """None when the run is what the variant expects, else the problem."""
+    tests = results.get("tests", {})
+    failed = {n: t for n, t in tests.items() if t["outcome"] == "failed"}
+    errors = results.get("collect_errors", [])
+    if variant.kind == WRONG:
+        if not errors and any(t["error"] not in BROKEN_CODE for t in failed.values()):
+            return None
+        why = (
+            "it does not even collect"
+            if errors
+            else "it breaks the code, not the behaviour"
+            if failed
+            else "every test passes"
+        )
+        return f"(wrong variant passes): {variant.name!r}: {why}"
+    if not errors and not failed and tests:
+        return None
+    detail = "\n".join(
+        f"{nodeid}: {t['error']}: {t['message'][:200]}"
+        for nodeid, t in sorted(failed.items())
+    ) or (errors[0]["message"] if errors else "no test ran")
+    return f"(correct variant rejected): {variant.name!r}:\n" + indent(detail)
