@@ -247,8 +247,8 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "doctor", help="check Python, packages, git, sqlite3 and PostgreSQL"
     ).set_defaults(run=cmd_doctor)
-    start = sub.add_parser("start", help="build the steps if needed and go to step 01")
-    start.add_argument("step", nargs="?", type=int, default=1)
+    start = sub.add_parser("start", help="build the steps if needed and go to step 00")
+    start.add_argument("step", nargs="?", type=int, default=0)
     start.set_defaults(run=cmd_start)
     sub.add_parser(
         "status", help="which step, which task, how many tests pass"

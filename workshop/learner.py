@@ -174,26 +174,47 @@ def status(path: Path | None = None) -> list[str]:
         f"text: {step.text_path}",
     ]
     _, report = run_tests(current.root, only_current=False, quiet=True)
-    tests = report.get("tests", {}).values()
+    tests = list(report.get("tests", {}).values())
     mine = [t for t in tests if t["step"] == step.number]
     earlier = [t for t in tests if t["step"] != step.number]
-    passed = sum(t["outcome"] != "failed" for t in mine)
-    lines.append(
-        f"tests: this step {passed}/{len(mine)} pass; earlier steps"
-        f" {sum(t['outcome'] != 'failed' for t in earlier)}/{len(earlier)} pass"
-    )
+    lines.append(f"tests: this step {_tally(mine)}; earlier steps {_tally(earlier)}")
+    skipped = [t for t in tests if t["outcome"] == "skipped"]
+    if skipped:
+        lines.append(f"skipped: {skipped[0]['message'] or 'no reason given'}")
     lines.append(f"naming: {NAMING_RULE}")
     return lines
 
 
-def text_for_learner(root: Path, step: Step) -> str:
-    """The step's text without its instructor notes."""
+def _tally(tests: list[dict]) -> str:
+    """ "3/5 pass" and, when some did not run, how many: a skip never passes."""
+    passed = sum(t["outcome"] == "passed" for t in tests)
+    skipped = sum(t["outcome"] == "skipped" for t in tests)
+    return f"{passed}/{len(tests)} pass" + (f", {skipped} skipped" if skipped else "")
+
+
+def _without_notes(root: Path, step: Step) -> str:
     text = (root / step.text_path).read_text(encoding="utf-8")
     return text.split("\n## Instructor notes", 1)[0].rstrip() + "\n"
 
 
+def text_for_learner(root: Path, step: Step) -> str:
+    """The step's text without its hints (`workshop hint` gives them one at a
+    time) and without its instructor notes."""
+    text = _without_notes(root, step)
+    before, found, after = text.partition("\n## Hints\n")
+    if not found:
+        return text
+    rest = after.split("\n## ", 1)
+    count = len(hints(root, step))
+    note = (
+        f"\n## Hints\n\n{count} hints, each more specific than the last:"
+        " `workshop hint` shows the next one.\n"
+    )
+    return before + note + ("\n## " + rest[1] if len(rest) > 1 else "")
+
+
 def hints(root: Path, step: Step) -> list[str]:
-    text = text_for_learner(root, step)
+    text = _without_notes(root, step)
     section = text.split("\n## Hints", 1)[-1].split("\n## ", 1)[0]
     parts = re.split(r"(?m)^### Hint \d+\s*$", section)
     return [part.strip() for part in parts[1:] if part.strip()]

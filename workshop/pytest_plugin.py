@@ -18,6 +18,7 @@ import pytest
 from workshop.manifest import Manifest, ManifestError, load_manifest
 
 STEP_FILE = re.compile(r"test_step_(\d{2})_")
+STUB_MESSAGE = re.compile(r"step \d{2}: write ")  # what the builder's stubs raise
 _MANIFEST = pytest.StashKey[Manifest | None]()
 _RESULTS = pytest.StashKey[dict[str, dict[str, Any]]]()
 
@@ -62,8 +63,10 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
             else "main, the source"
         )
         return [f"{manifest.title}: {where}, all {len(manifest.steps)} steps solved"]
+    first = manifest.steps[0].number
     return [
-        f"{manifest.title}: step {step.number:02d} of {manifest.last_number:02d}, {step.title}",
+        f"{manifest.title}: step {step.number:02d} of steps {first:02d}-{manifest.last_number:02d},"
+        f" {step.title}",
         f"task: {step.text_path} (workshop hint for a hint)",
     ]
 
@@ -96,14 +99,39 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
         item.nodeid,
         {"step": step_of(item), "outcome": "passed", "error": None, "message": ""},
     )
+    excinfo = call.excinfo
+    if report.when == "setup" and report.failed and _is_stub(excinfo):
+        # A stub reached from a fixture is the drill's task, not a broken test:
+        # report it as the test's failure, as if the test had called the stub.
+        report.when = "call"
     if report.failed and entry["outcome"] != "failed":
         entry["outcome"] = "failed"
-        if call.excinfo is not None:
-            entry["error"] = call.excinfo.typename
-            entry["message"] = str(call.excinfo.value)[:500]
+        if excinfo is not None:
+            entry["error"] = excinfo.typename
+            entry["message"] = str(excinfo.value)[:500]
+            entry["warning"] = excinfo.errisinstance(Warning)
     elif report.skipped and entry["outcome"] == "passed":
         entry["outcome"] = "skipped"
+        if isinstance(report.longrepr, tuple):
+            entry["message"] = str(report.longrepr[2]).removeprefix("Skipped: ")
     return report
+
+
+def _is_stub(excinfo: pytest.ExceptionInfo[BaseException] | None) -> bool:
+    return (
+        excinfo is not None
+        and excinfo.errisinstance(NotImplementedError)
+        and STUB_MESSAGE.match(str(excinfo.value)) is not None
+    )
+
+
+def is_stub_failure(entry: dict[str, Any]) -> bool:
+    """A test that failed because it reached its own step's stub."""
+    return (
+        entry["error"] == "NotImplementedError"
+        and entry["step"] is not None
+        and str(entry["message"]).startswith(f"step {entry['step']:02d}:")
+    )
 
 
 def pytest_collectreport(report: pytest.CollectReport) -> None:
@@ -159,15 +187,53 @@ def _closing_line(terminalreporter: Any, config: pytest.Config) -> None:
             f"workshop: tests of {names} fail; a change broke them (git diff shows what changed)."
         )
     elif step is not None and mine:
-        write(
+        write(_mine_failing(step, mine, results))
+    elif step is not None and any(r["step"] == step.number for r in results.values()):
+        skipped = [
+            r
+            for r in results.values()
+            if r["step"] == step.number and r["outcome"] == "skipped"
+        ]
+        if skipped:
+            write(
+                f"workshop: step {step.number:02d}: every check that ran passes, but"
+                f" {len(skipped)} did not run ({skipped[0]['message']}); the step is"
+                " done when they run and pass."
+            )
+        else:
+            write(
+                f"workshop: step {step.number:02d} passes. Compare with the reference:"
+                " workshop solution; then move on: workshop next."
+            )
+
+
+def _mine_failing(step: Any, mine: list[dict[str, Any]], results: dict) -> str:
+    """The closing line while the current step's tests fail: the truth about why."""
+    stubs = [r for r in mine if is_stub_failure(r)]
+    if len(stubs) == len(mine):
+        return (
             f"workshop: this failure is expected, it is your task. Next: {step.task}"
             f" (see {step.text_path})."
         )
-    elif step is not None and any(r["step"] == step.number for r in results.values()):
-        write(
-            f"workshop: step {step.number:02d} passes. Compare with the reference:"
-            " workshop solution; then move on: workshop next."
+    first_id, first = next(
+        (nodeid, r) for nodeid, r in results.items() if r in mine and r not in stubs
+    )
+    message = (str(first["message"]).strip().splitlines() or [""])[0][:160]
+    total = sum(r["step"] == step.number for r in results.values())
+    if first.get("warning"):
+        return (
+            f"workshop: a warning stopped {first_id}: {first['error']}: {message}."
+            " The tests turn warnings into errors (filterwarnings = error in"
+            " pyproject.toml): change the call the warning names, as its docs say."
         )
+    still = (
+        f"; {len(stubs)} still reach a stub of step {step.number:02d}" if stubs else ""
+    )
+    return (
+        f"workshop: your code runs; {len(mine)} of {total} checks of step"
+        f" {step.number:02d} still fail{still}. First: {first_id}: {first['error']}:"
+        f" {message}"
+    )
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -49,7 +49,7 @@ def commit_all(repo: Path, message: str = "change") -> str:
 MANIFEST = """\
 [workshop]
 title = "Mini Drills"
-exclude = ["tests/engine/**", "NOTES.md"]
+exclude = ["tests/engine/**", "tests/variants/**", "NOTES.md"]
 """
 
 STEP = """
@@ -167,6 +167,30 @@ STEPS = [
     (2, "sub", "Subtracting", 3),
 ]
 
+# Each drill's variants: (the solution line, two wrong lines, one alternative body).
+VARIANTS = {
+    "add": ("return a + b", "return a - b", "return a * b", "return sum((a, b))"),
+    "mul": ("return a * b", "return a + b", "return a**2", "return sum([a] * b)"),
+    "sub": ("return a - b", "return b - a", "return a + b", "return a + (-b)"),
+}
+
+VARIANT_FILE = """\
+from workshop.variants import alternative, replace_function, replace_text, wrong
+
+VARIANTS = [
+    wrong("{w1}", replace_text("app/calc.py", old="{right}", new="{w1}")),
+    wrong("{w2}", replace_text("app/calc.py", old="{right}", new="{w2}")),
+    alternative(
+        "{alt}",
+        replace_function(
+            "app/calc.py",
+            "{slug}",
+            "def {slug}(a: int, b: int) -> int:\\n    {alt}\\n",
+        ),
+    ),
+]
+"""
+
 
 def write_mini_workshop(root: Path) -> None:
     (root / "workshop" / "steps").mkdir(parents=True)
@@ -187,6 +211,12 @@ def write_mini_workshop(root: Path) -> None:
     for n, slug, _, expected in STEPS:
         (root / "tests" / f"test_step_{n:02d}_{slug}.py").write_text(
             TEST.format(slug=slug, expected=expected)
+        )
+    (root / "tests" / "variants").mkdir()
+    for n, slug, _, _ in STEPS:
+        right, w1, w2, alt = VARIANTS[slug]
+        (root / "tests" / "variants" / f"step_{n:02d}.py").write_text(
+            VARIANT_FILE.format(right=right, w1=w1, w2=w2, alt=alt, slug=slug)
         )
     (root / "conftest.py").write_text('pytest_plugins = ["workshop.pytest_plugin"]\n')
     (root / "pyproject.toml").write_text(PYPROJECT)

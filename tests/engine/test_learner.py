@@ -11,7 +11,7 @@ from tests.engine.conftest import git
 from workshop import learner
 
 
-def test_start_builds_the_tags_and_lands_on_a_branch_at_step_01(mini):
+def test_goto_builds_the_tags_and_lands_on_a_branch_at_step_01(mini):
     lines = learner.goto(1, mini)
     assert git(mini, "branch", "--show-current") == "learn/step-01"
     assert git(mini, "rev-parse", "HEAD") == git(mini, "rev-parse", "step-01^{commit}")
@@ -85,6 +85,8 @@ def test_hints_come_one_level_at_a_time_and_never_the_instructor_notes(mini):
         learner.hint(3, mini)
     text = learner.text_for_learner(mini, learner.here(mini).step)
     assert "Secret notes" not in text and "## Going further" in text
+    assert "First hint" not in text and "Second hint" not in text
+    assert "2 hints" in text and "`workshop hint`" in text
     assert git(mini, "status", "--porcelain") == "", (
         "hint state lives in .git, not the tree"
     )
@@ -96,6 +98,17 @@ def test_status_counts_tests_and_states_the_naming_rule(mini):
     assert "step 02: Subtracting" in lines
     assert "this step 0/1 pass; earlier steps 2/2 pass" in lines
     assert "step-NN is the start of drill NN" in lines
+
+
+def test_status_never_counts_a_skipped_test_as_passing(mini):
+    learner.goto(2, mini)
+    (mini / "tests" / "test_step_02_later.py").write_text(
+        "import pytest\n\n\ndef test_needs_a_server():\n"
+        "    pytest.skip('no server here')\n"
+    )
+    lines = "\n".join(learner.status(mini))
+    assert "this step 0/2 pass, 1 skipped" in lines
+    assert "skipped: no server here" in lines
 
 
 def test_solution_shows_only_this_drills_answer_and_diff_compares_my_work(mini):

@@ -22,7 +22,7 @@ def run_pytest(repo, *args, env=None):
 def test_the_header_names_the_step_and_its_text_and_the_end_says_what_next(mini):
     learner.goto(1, mini)
     out = run_pytest(mini).stdout
-    assert "Mini Drills: step 01 of 02, Multiplying" in out
+    assert "Mini Drills: step 01 of steps 00-02, Multiplying" in out
     assert "task: workshop/steps/01-mul.md" in out
     assert (
         "workshop: this failure is expected, it is your task. Next: write mul() in app/calc.py"
@@ -42,6 +42,62 @@ def test_a_solved_step_says_so(mini):
     )
     out = run_pytest(mini).stdout
     assert "workshop: step 01 passes" in out and "2 passed" in out
+
+
+STUB = 'raise NotImplementedError(\n        "step 01: write mul() - the task is in workshop/steps/01-mul.md"\n    )'
+
+
+def solve_mul(mini, body):
+    calc = mini / "app" / "calc.py"
+    calc.write_text(calc.read_text().replace(STUB, body))
+
+
+def test_a_stub_reached_from_a_fixture_is_a_failure_of_the_test_not_an_error(mini):
+    learner.goto(1, mini)
+    (mini / "tests" / "test_step_01_fixture.py").write_text(
+        "import pytest\n\nfrom app.calc import mul\n\n\n@pytest.fixture\n"
+        "def product():\n    return mul(2, 3)\n\n\n"
+        "def test_uses_the_product(product):\n    assert product == 6\n"
+    )
+    out = run_pytest(mini).stdout
+    assert "2 failed, 1 passed" in out and "error" not in out.splitlines()[-1]
+    assert "this failure is expected" in out
+
+
+def test_once_the_code_runs_the_end_names_the_first_failing_check(mini):
+    learner.goto(1, mini)
+    solve_mul(mini, "return a + b")
+    out = run_pytest(mini).stdout
+    assert "this failure is expected" not in out
+    assert (
+        "workshop: your code runs; 1 of 1 checks of step 01 still fail. First:"
+        " tests/test_step_01_mul.py::test_mul_works: AssertionError" in out
+    )
+
+
+def test_a_warning_turned_into_an_error_is_named_as_a_warning(mini):
+    learner.goto(1, mini)
+    solve_mul(
+        mini,
+        "import warnings\n\n    warnings.warn('old call', DeprecationWarning)\n"
+        "    return a * b",
+    )
+    out = run_pytest(mini).stdout
+    assert (
+        "workshop: a warning stopped tests/test_step_01_mul.py::test_mul_works" in out
+    )
+    assert "DeprecationWarning: old call" in out and "filterwarnings" in out
+
+
+def test_a_step_whose_checks_did_not_all_run_is_not_called_passing(mini):
+    learner.goto(1, mini)
+    solve_mul(mini, "return a * b")
+    (mini / "tests" / "test_step_01_server.py").write_text(
+        "import pytest\n\n\ndef test_on_a_server():\n    pytest.skip('no server')\n"
+    )
+    out = run_pytest(mini).stdout
+    assert "step 01 passes" not in out
+    assert "every check that ran passes, but 1 did not run (no server)" in out
 
 
 def test_breaking_an_earlier_step_is_named(mini):
