@@ -37,7 +37,15 @@ def parse_steps(text: str | None) -> list[int] | None:
         return None
     numbers: list[int] = []
     for part in text.split(","):
-        low, _, high = part.partition("-")
+        low, _, high = part.strip().partition("-")
+        if not low.isdigit() or high and not high.isdigit():
+            raise ManifestError(
+                f"--steps {text!r}: {part!r} is not a step or a range (try 4, 4-10 or 1,3)"
+            )
+        if high and int(high) < int(low):
+            raise ManifestError(
+                f"--steps {text!r}: {part!r} runs backwards (try {high}-{low})"
+            )
         numbers.extend(range(int(low), int(high or low) + 1))
     return numbers
 
@@ -84,9 +92,16 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     root = git.toplevel(Path.cwd())
     started = time.monotonic()
+    source = _source(root, args.source)
+    wanted = parse_steps(args.steps)
+    if wanted is not None and not set(wanted) & set(source.manifest.numbers):
+        known = source.manifest.numbers
+        raise ManifestError(
+            f"--steps {args.steps}: no such step (the manifest lists {known[0]:02d}-{known[-1]:02d})"
+        )
     reports = verify(
-        _source(root, args.source),
-        parse_steps(args.steps),
+        source,
+        wanted,
         args.jobs,
         args.keep,
         variants=not args.no_variants,

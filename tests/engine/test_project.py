@@ -13,7 +13,7 @@ from workshop.cli import main as workshop_main
 from workshop.cli import parse_steps
 from workshop.doctor import FAIL, run_checks
 from workshop.learner import hints
-from workshop.manifest import load_manifest
+from workshop.manifest import ManifestError, load_manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 MANIFEST = load_manifest(ROOT)
@@ -93,6 +93,13 @@ def test_step_ranges_parse():
     assert parse_steps("3") == [3]
     assert parse_steps("0-2,7") == [0, 1, 2, 7]
     assert parse_steps(None) is None
+    for bad, says in (
+        ("x", "not a step"),
+        ("5-3", "runs backwards"),
+        ("1,", "not a step"),
+    ):
+        with pytest.raises(ManifestError, match=says):
+            parse_steps(bad)
 
 
 def test_doctor_reports_each_check_with_a_fix_when_not_ok():
