@@ -25,6 +25,8 @@ from pathlib import Path
 
 from workshop.finalcheck import final_equals_main
 from workshop.source import (
+    TEST_FILE,
+    TEXT_FILE,
     Source,
     Tree,
     introduced_by,
@@ -39,6 +41,7 @@ from workshop.treecheck import (
 )
 from workshop.variantcheck import VariantReport, check_variants, variants_by_step
 from workshop.variants import VariantError
+from workshop.wording import unstated_matches
 
 RIGHT_REASONS = {"AssertionError", "Failed"}
 
@@ -69,6 +72,7 @@ def check_step(source: Source, number: int, tree: Tree, work: Path) -> StepRepor
     write_tree(tree, folder)
     report.problems += installs_lints_imports(folder, label)
     report.problems += later_content(tree, number, label)
+    report.problems += _unstated_wording(tree, number, label)
     results = run_pytest(folder)
     for error in results.get("collect_errors", []):
         report.problems.append(
@@ -107,6 +111,21 @@ def check_step(source: Source, number: int, tree: Tree, work: Path) -> StepRepor
         )
     report.seconds = time.monotonic() - started
     return report
+
+
+def _unstated_wording(tree: Tree, number: int, label: str) -> list[str]:
+    """Invariant 6: step N's tests match only message fragments its texts state."""
+    texts = "\n".join(
+        data.decode("utf-8").split("\n## Instructor notes", 1)[0]
+        for path, (_, data) in tree.items()
+        if TEXT_FILE.match(path)
+    )
+    return [
+        f"{label}: invariant 6 (wording): {problem}"
+        for path, (_, data) in sorted(tree.items())
+        if (match := TEST_FILE.match(path)) and int(match[1]) == number
+        for problem in unstated_matches(data.decode("utf-8"), texts, path)
+    ]
 
 
 def _right_reason(test: dict, number: int) -> bool:

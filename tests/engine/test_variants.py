@@ -118,3 +118,28 @@ def test_verify_flags_a_drill_without_enough_variants_or_a_stale_one(mini):
     found = problems(verify(load_from_dir(mini), steps=[2], jobs=1))
     assert any("invariant 6 (variant no longer applies): stale:" in p for p in found)
     assert any("1 wrong and 0 alternative variant(s)" in p for p in found), found
+
+
+def test_a_match_must_quote_the_text_or_it_is_wording():
+    from workshop.wording import unstated_matches
+
+    tests = dedent(
+        """
+        import pytest
+
+        def test_it(reason):
+            with pytest.raises(ValueError, match=r"line 3: SKU"):
+                pass
+            with pytest.raises(ValueError, match="already taken"):
+                pass
+            with pytest.raises(ValueError, match="SKU .* taken"):
+                pass
+            with pytest.raises(ValueError, match=reason):
+                pass
+        """
+    )
+    text = "The message starts with `line 3: sku` (the line and the SKU)."
+    found = unstated_matches(tests, text, "tests/test_step_01_x.py")
+    assert [problem.split(":")[1] for problem in found] == ["6", "8", "10"]
+    assert "'already taken' is wording the text does not state" in found[0]
+    assert "computed" in found[2]
