@@ -45,6 +45,12 @@ class UnsupportedFormatVersion(CorruptFile):
 class InvalidQuantity(StoreError, ValueError):
     """A stock quantity that is not a whole, non-negative number of items."""
 
+    def __init__(
+        self, message: str, *, sku: object = None, quantity: object = None
+    ) -> None:
+        super().__init__(message)
+        self.sku, self.quantity = sku, quantity  # the values refused, if any
+
 
 # <<<
 # >>> since 15

@@ -17,13 +17,21 @@ VERSION = 1
 def _checked(sku: object, quantity: object) -> int:
     """``quantity`` if it is a valid stock level for ``sku``, else InvalidQuantity."""
     if not isinstance(sku, str) or not sku.strip():
-        raise InvalidQuantity(f"a SKU must be non-empty text, not {sku!r}")
+        raise InvalidQuantity(
+            f"a SKU must be non-empty text, not {sku!r}", sku=sku, quantity=quantity
+        )
     if type(quantity) is not int:
         raise InvalidQuantity(
-            f"stock of {sku} must be a whole number of items, not {quantity!r}"
+            f"stock of {sku} must be a whole number of items, not {quantity!r}",
+            sku=sku,
+            quantity=quantity,
         )
     if quantity < 0:
-        raise InvalidQuantity(f"stock of {sku} cannot go below zero ({quantity})")
+        raise InvalidQuantity(
+            f"stock of {sku} cannot go below zero ({quantity})",
+            sku=sku,
+            quantity=quantity,
+        )
     return quantity
 
 
@@ -112,6 +120,8 @@ def loads_inventory(text: str) -> Inventory:
 
 
 def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """json's object_pairs_hook: the object as a dict; CorruptFile for a key
+    that appears twice."""
     result: dict[str, Any] = {}
     for key, value in pairs:
         if key in result:

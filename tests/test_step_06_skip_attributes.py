@@ -50,6 +50,52 @@ def test_the_saved_state_is_the_products_and_the_log_path_only(catalog):
         assert left_out not in data
 
 
+def test_the_saved_state_leaves_out_attributes_added_later(catalog):
+    catalog.last_search = "green"  # neither state nor derived: not saved
+    assert set(catalog.__getstate__()) == {"products", "log_path"}
+
+
+class WatchedProducts(dict):
+    """A products dict that records, at each read, whether the lock was held."""
+
+    def __init__(self, products, lock):
+        super().__init__(products)
+        self.lock, self.reads = lock, []
+
+    def _read(self):
+        self.reads.append(self.lock.locked())
+
+    def __iter__(self):
+        self._read()
+        return super().__iter__()
+
+    def values(self):
+        self._read()
+        return super().values()
+
+    def items(self):
+        self._read()
+        return super().items()
+
+    def keys(self):
+        self._read()
+        return super().keys()
+
+    def copy(self):
+        self._read()
+        return super().copy()
+
+
+def test_the_state_is_a_snapshot_read_under_the_lock(catalog):
+    catalog.products = WatchedProducts(catalog.products, catalog._lock)
+    state = catalog.__getstate__()
+    assert catalog.products.reads, "the state is read from self.products"
+    assert all(catalog.products.reads), "every read happens inside `with self._lock`"
+    assert not catalog._lock.locked(), "and the lock is released afterwards"
+    catalog.add(Product(sku="COF-1", name="Espresso", price="12.90"))
+    assert [p.sku for p in state["products"]] == ["TEA-1", "TEA-2", "MUG-1"]
+
+
 def test_the_index_is_rebuilt_on_load(catalog):
     again = restored(pickle.dumps(catalog))
     try:

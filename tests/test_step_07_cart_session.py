@@ -14,7 +14,7 @@ import pytest
 from app.cart import CartSession
 from app.domain import Product
 from app.errors import CorruptFile
-from app.files.session_store import resume_session, save_session
+from app.files.session_store import resume_session, save_session, session_path
 
 ROOT = Path(__file__).resolve().parents[1]
 OLDER_RUN = ROOT / "tests" / "data" / "cart-session-2025.json"
@@ -113,13 +113,25 @@ def test_a_session_saved_by_an_older_run_resumes(tmp_path):
     )
 
 
-@pytest.mark.parametrize("session_id", ["../outside", "a/b", "", "x" * 65, "s 1"])
+def test_a_session_file_is_named_after_its_id(tmp_path):
+    assert session_path(tmp_path, "ada-2025") == tmp_path / "ada-2025.json"
+    assert session_path(tmp_path, "S_1") == tmp_path / "S_1.json"
+    assert session_path(tmp_path, "x" * 64) == tmp_path / f"{'x' * 64}.json"
+
+
+UNSAFE = ["../outside", "a/b", "", "x" * 65, "s 1", "s-1.json", "s-1\n"]
+
+
+@pytest.mark.parametrize("session_id", UNSAFE)
 def test_an_unsafe_session_id_is_refused(tmp_path, session_id):
     folder = tmp_path / "sessions"
     folder.mkdir()
-    with pytest.raises(ValueError, match="session id"):
+    with pytest.raises(ValueError) as error:
+        session_path(folder, session_id)
+    assert not isinstance(error.value, CorruptFile)
+    with pytest.raises(ValueError):
         save_session(CartSession(session_id, "Mallory"), folder)
-    with pytest.raises(ValueError, match="session id"):
+    with pytest.raises(ValueError):
         resume_session(folder, session_id, "Mallory")
     assert [p.name for p in tmp_path.rglob("*")] == ["sessions"]
 
@@ -137,22 +149,34 @@ def broken(change):
         "",
         broken(lambda d: d["lines"][0].update(unit_price=3.2)),
         broken(lambda d: d["lines"][0].update(unit_price="cheap")),
+        broken(lambda d: d["lines"][0].update(unit_price=3)),
+        broken(lambda d: d["lines"][0].update(unit_price=None)),
         broken(lambda d: d["lines"][0].update(quantity=0)),
         broken(lambda d: d["lines"][0].update(quantity="2")),
+        broken(lambda d: d["lines"][0].update(quantity=True)),
+        broken(lambda d: d["lines"][0].update(quantity=1.5)),
         broken(lambda d: d.update(stage="shipped")),
+        broken(lambda d: d.update(format="someone-elses/cart")),
         broken(lambda d: d.update(session_id="someone-else")),
         broken(lambda d: d.pop("lines")),
+        "[1, 2]",
     ],
     ids=[
         "truncated",
         "empty",
         "float-price",
         "text-price",
+        "int-price",
+        "null-price",
         "zero-quantity",
         "quantity-as-text",
+        "quantity-as-true",
+        "fractional-quantity",
         "unknown-stage",
+        "another-format",
         "another-session",
         "no-lines",
+        "not-an-object",
     ],
 )
 def test_a_broken_session_file_is_a_clear_error_and_is_kept(tmp_path, text):

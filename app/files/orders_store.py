@@ -125,6 +125,8 @@ def customers_from_document(document: Any) -> list[Customer]:
 
 
 def _line(item: dict[str, Any]) -> OrderLine:
+    """One order line from its JSON entry; CorruptFile unless the price is a
+    string and the quantity an int."""
     if not isinstance(item["unit_price"], str) or type(item["quantity"]) is not int:
         raise CorruptFile(f"line {item!r}: price must be a string, quantity an int")
     return OrderLine(item["sku"], item["quantity"], item["unit_price"])

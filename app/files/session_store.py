@@ -79,6 +79,8 @@ def resume_session(folder: Path, session_id: str, customer: str) -> cart.CartSes
 
 
 def _session_from(data: dict[str, Any], session_id: str) -> cart.CartSession:
+    """The session saved in ``data`` (a parsed file); KeyError, TypeError or
+    ValueError when a field is missing or wrong."""
     if data["format"] != FORMAT or data["session_id"] != session_id:
         raise ValueError("another format, or another session's file")
     if data["stage"] not in cart.STAGES:
