@@ -69,7 +69,27 @@ class DatabaseBusy(StoreError):
 
 
 class InvalidCsv(StoreError, ValueError):
-    """A CSV file the store cannot import; the message names the line and why."""
+    """A CSV file the store cannot import: where (file, line, column, value) and why.
+
+    ``reason`` says what is wrong; the message puts the file and line first,
+    as in "feed.csv, line 3: ...". ``column`` and ``value`` name the cell at
+    fault when one cell is (None otherwise).
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        line: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+        path: str | None = None,
+    ) -> None:
+        places = [path, None if line is None else f"line {line}"]
+        where = ", ".join(place for place in places if place)
+        super().__init__(f"{where}: {reason}" if where else reason)
+        self.reason, self.line, self.column, self.value = reason, line, column, value
+        self.path = path
 
 
 # <<<

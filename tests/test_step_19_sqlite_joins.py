@@ -46,6 +46,16 @@ def test_the_catalog_groups_products_by_category_with_uncategorised_last(shop):
     ]
 
 
+def test_the_catalog_is_one_query_however_many_categories(shop):
+    statements = []
+    shop.set_trace_callback(statements.append)
+    try:
+        catalog(shop)
+    finally:
+        shop.set_trace_callback(None)
+    assert len(statements) == 1, statements
+
+
 def test_the_catalog_of_an_empty_store_is_empty(conn):
     assert catalog(conn) == []
 

@@ -50,6 +50,25 @@ def test_figures_per_category_with_uncategorised_last(shop):
     assert list(category_figures(shop)) == ["kitchen", "tea", None]
 
 
+def test_figures_keep_cents_a_float_average_would_lose(conn):
+    # 2**53 + 1 cents: a float (SQLite's AVG) cannot hold it.
+    add_product_with_stock(conn, make("RARE-1", "90071992547409.93", "rare"), 1)
+    add_product_with_stock(conn, make("RARE-2", "0.02", "rare"), 1)
+    exact = Figures(2, Decimal("45035996273704.98"), Decimal("90071992547409.95"))
+    assert category_figures(conn) == {"rare": exact}
+    assert totals(conn) == exact
+
+
+def test_figures_per_category_are_one_query(shop):
+    statements = []
+    shop.set_trace_callback(statements.append)
+    try:
+        category_figures(shop)
+    finally:
+        shop.set_trace_callback(None)
+    assert len(statements) == 1, statements
+
+
 def test_totals_cover_the_whole_catalog(shop):
     assert totals(shop) == Figures(5, Decimal("4.70"), Decimal("110.20"))
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from app.domain import Product
-from app.errors import DatabaseBusy, InvalidCsv
+from app.errors import DatabaseBusy, DuplicateSku, InvalidCsv, InvalidProduct
 from app.sqlite.commands import export_csv, import_csv
 from app.sqlite.crud import add_product, list_products
 from app.sqlite.csv_import import import_products
@@ -54,50 +54,102 @@ def test_only_the_required_columns_are_needed_and_a_bom_is_fine(conn):
 
 def test_a_bad_price_is_named_by_line_and_nothing_is_imported(conn):
     text = HEADER + "A-1,Mug,2.00,kitchen,\nA-2,Cup,two euros,kitchen,\nA-3,Pot,9,,\n"
-    with pytest.raises(InvalidCsv, match=r"line 3: price 'two euros'"):
+    with pytest.raises(InvalidCsv) as caught:
         run(conn, text)
+    assert (caught.value.line, caught.value.column) == (3, None)
+    assert isinstance(caught.value.__cause__, InvalidProduct)
+    assert str(caught.value).startswith("line 3: ")
     assert nothing_was_imported(conn)
 
 
 def test_a_duplicate_sku_in_the_middle_is_named_and_nothing_is_imported(conn):
     text = HEADER + "A-1,Mug,2,kitchen,\nA-2,Cup,3,,\nA-1,Mug again,4,,\nA-4,Pot,5,,\n"
-    with pytest.raises(InvalidCsv, match=r"line 4: SKU 'A-1' is already taken"):
+    with pytest.raises(InvalidCsv) as caught:
         run(conn, text)
+    assert where(caught.value) == (4, "sku", "A-1")
+    assert isinstance(caught.value.__cause__, DuplicateSku)
     assert nothing_was_imported(conn)
 
 
 def test_a_sku_already_in_the_store_is_refused_and_the_store_kept(conn):
     add_product(conn, Product("A-2", "Old cup", Decimal("1.00"), None, NOW))
-    with pytest.raises(InvalidCsv, match=r"line 3: SKU 'A-2'"):
+    with pytest.raises(InvalidCsv) as caught:
         run(conn, HEADER + "A-1,Mug,2,,\nA-2,Cup,3,,\n")
+    assert where(caught.value) == (3, "sku", "A-2")
     assert [p.name for p in list_products(conn)] == ["Old cup"]
 
 
+def where(error):
+    return error.line, error.column, error.value
+
+
+def numbered_rows(count):
+    return [f"P-{i:05d},Product {i},1.00,,\n" for i in range(count)]
+
+
+class Lines:
+    """The lines of a file, counting how many were read."""
+
+    def __init__(self, text):
+        self.lines, self.read = text.encode("utf-8").splitlines(keepends=True), 0
+
+    def __iter__(self):
+        for line in self.lines:
+            self.read += 1
+            yield line
+
+
 @pytest.mark.parametrize(
-    ("header", "says"),
+    "bad_row",
+    ["P-00003,Again,1.00,,\n", "P-99999,Bad price,two euros,,\n"],
+    ids=["duplicate sku", "bad price"],
+)
+def test_a_bad_row_far_past_the_first_batch_still_keeps_nothing(conn, bad_row):
+    rows = numbered_rows(2_000)
+    rows[699] = bad_row  # line 701: the header is line 1
+    source = Lines(HEADER + "".join(rows))
+    with pytest.raises(InvalidCsv) as caught:
+        import_products(conn, source, now=NOW)
+    assert caught.value.line == 701
+    assert nothing_was_imported(conn)
+    assert not conn.in_transaction
+    assert source.read < 1_000, "the import stops reading at the bad row"
+
+
+def test_a_large_file_is_imported_whole(conn):
+    assert run(conn, HEADER + "".join(numbered_rows(2_000))) == 2_000
+    assert conn.execute("SELECT count(*) FROM products").fetchone()[0] == 2_000
+
+
+@pytest.mark.parametrize(
+    ("header", "column"),
     [
         ("sku,name,category\n", "price"),
-        ("sku;name;price\n", "price"),
+        ("sku;name;price\n", "sku"),
         ("sku,name,price,colour\n", "colour"),
+        ("colour,sku,name\n", "price"),
         ("", "sku"),
     ],
 )
-def test_a_wrong_header_is_refused_before_any_row(conn, header, says):
-    with pytest.raises(InvalidCsv, match=f"line 1: .*{says}"):
+def test_a_wrong_header_is_refused_before_any_row(conn, header, column):
+    with pytest.raises(InvalidCsv) as caught:
         run(conn, header + "A-1,Mug,2\n")
+    assert (caught.value.line, caught.value.column) == (1, column)
     assert nothing_was_imported(conn)
 
 
 def test_a_row_with_too_many_cells_is_named(conn):
-    with pytest.raises(InvalidCsv, match="line 3: 4 cells, the header has 3"):
+    with pytest.raises(InvalidCsv) as caught:
         run(conn, "sku,name,price\nA-1,Mug,2\nA-2,Cup,3,extra\n")
+    assert where(caught.value) == (3, None, None)
     assert nothing_was_imported(conn)
 
 
 def test_a_file_that_is_not_utf8_is_named_by_line_and_nothing_is_imported(conn):
     text = "sku,name,price\nA-1,Mug,2\nA-2,Caf\xe9,3\n"
-    with pytest.raises(InvalidCsv, match="line 3 is not UTF-8"):
+    with pytest.raises(InvalidCsv) as caught:
         run(conn, text, encoding="latin-1")
+    assert caught.value.line == 3
     assert nothing_was_imported(conn)
 
 
@@ -108,8 +160,10 @@ def test_a_locked_database_is_a_clear_error_and_nothing_is_lost(tmp_path):
     conn = connect(path, timeout=0.05)
     writer.execute("BEGIN IMMEDIATE")
     add_product(writer, Product("THEIRS", "Theirs", Decimal("1.00"), None, NOW))
+    source = Lines("sku,name,price\nMINE,Mine,2\n")
     with pytest.raises(DatabaseBusy):
-        run(conn, "sku,name,price\nMINE,Mine,2\n")
+        import_products(conn, source, now=NOW)
+    assert source.read <= 1, "busy before any row is read"
     writer.execute("COMMIT")
     assert run(conn, "sku,name,price\nMINE,Mine,2\n") == 1
     assert [p.sku for p in list_products(conn)] == ["MINE", "THEIRS"]
@@ -131,5 +185,8 @@ def test_an_export_imports_back_into_an_equal_store(conn, tmp_path):
 def test_import_csv_names_the_file_in_its_errors(conn, tmp_path):
     bad = tmp_path / "feed.csv"
     bad.write_text("sku,name,price\nA-1,,2\n", encoding="utf-8")
-    with pytest.raises(InvalidCsv, match=r"feed.csv, line 2: name is missing"):
+    with pytest.raises(InvalidCsv) as caught:
         import_csv(conn, bad)
+    assert (caught.value.path, caught.value.line) == (str(bad), 2)
+    assert str(caught.value).startswith(f"{bad}, line 2: ")
+    assert isinstance(caught.value.__cause__, InvalidProduct)

@@ -82,7 +82,13 @@ def import_csv(conn: sqlite3.Connection, path: str | Path) -> int:
         try:
             return import_products(conn, source)
         except InvalidCsv as error:
-            raise InvalidCsv(f"{path}, {error}") from None
+            raise InvalidCsv(
+                error.reason,
+                line=error.line,
+                column=error.column,
+                value=error.value,
+                path=str(path),
+            ) from error.__cause__
 
 
 # <<<

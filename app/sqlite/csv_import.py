@@ -10,6 +10,7 @@ from datetime import datetime
 
 from app.domain import utc_now  # solution 22
 from app.errors import (
+    DuplicateSku,  # solution 22
     InvalidCsv,
     InvalidProduct,  # solution 22
 )
@@ -31,8 +32,9 @@ def utf8_lines(source: Iterable[bytes]) -> Iterator[str]:
             yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as error:
             raise InvalidCsv(
-                f"line {number} is not UTF-8 text (byte {raw[error.start]:#04x} at"
-                f" position {error.start + 1}); save the file as UTF-8 and try again"
+                f"not UTF-8 text (byte {raw[error.start]:#04x} at position"
+                f" {error.start + 1}); save the file as UTF-8 and try again",
+                line=number,
             ) from None
 
 
@@ -48,13 +50,21 @@ def import_products(
 ) -> int:
     """Add every product of the CSV in ``source`` (lines of bytes, as from
     open(path, "rb")) with one executemany() in one transaction: every row
-    is added, or none. Return how many were added.
+    is added, or none. Return how many were added. Rows are read as they are
+    inserted: after a bad row, no further line of ``source`` is read.
 
     The header must have the REQUIRED columns and no others than COLUMNS.
     Each row goes through product_from_fields() (``now`` for rows without
-    created_at). Any problem raises InvalidCsv naming the line: a bad row, a
-    SKU already taken (in the database or earlier in the file), a line that
-    is not UTF-8 (utf8_lines() does that one).
+    created_at). Any problem raises InvalidCsv with the ``line`` it is on:
+    - a header without a REQUIRED column, or with one not in COLUMNS:
+      line 1, ``column`` the first missing one, else the first unknown one;
+    - a row with another number of cells than the header: column None;
+    - a row product_from_fields() refuses: column None, and the
+      InvalidProduct (which lists every problem of the row) as its cause
+      (``raise ... from error``);
+    - a SKU already taken (in the database or earlier in the file):
+      column "sku", ``value`` the SKU (found by store_error(), step 15);
+    - a line that is not UTF-8 (utf8_lines() does that one).
     """
     reader = csv.reader(utf8_lines(source))
     header = next(reader, [])
@@ -62,8 +72,10 @@ def import_products(
     unknown = [column for column in header if column not in COLUMNS]
     if missing or unknown:
         raise InvalidCsv(
-            f"line 1: the header {','.join(header)!r} lacks {missing} or has"
-            f" unknown {unknown}; the columns are {','.join(COLUMNS)}"
+            f"the header {','.join(header)!r} lacks {missing} or has unknown"
+            f" {unknown}; the columns are {','.join(COLUMNS)}",
+            line=1,
+            column=(missing or unknown)[0],
         )
     stamp, ids = now or utc_now(), {}
     at = {"line": 1, "sku": ""}  # where executemany() is, for error messages
@@ -73,12 +85,17 @@ def import_products(
             fields = dict(zip(header, cells, strict=False))
             at.update(line=reader.line_num, sku=fields.get("sku") or "")
             if len(cells) != len(header):
-                raise InvalidProduct(
-                    f"{len(cells)} cells, the header has {len(header)}"
+                raise InvalidCsv(
+                    f"{len(cells)} cells, the header has {len(header)}",
+                    line=reader.line_num,
                 )
-            product = product_from_fields(fields, now=stamp)
+            try:
+                product = product_from_fields(fields, now=stamp)
+            except InvalidProduct as error:
+                raise InvalidCsv(str(error), line=reader.line_num) from error
             if product.category not in ids:
                 ids[product.category] = category_id(conn, product.category)
+            at.update(sku=product.sku)
             yield (
                 product.sku,
                 product.name,
@@ -90,11 +107,14 @@ def import_products(
     with transaction(conn, "IMMEDIATE"):
         try:
             cursor = conn.executemany(INSERT, rows())
-        except InvalidProduct as error:
-            raise InvalidCsv(f"line {at['line']}: {error}") from None
         except sqlite3.Error as error:
-            problem = store_error(error, at["sku"])
-            raise InvalidCsv(f"line {at['line']}: {problem}") from None
+            sku = str(at["sku"])
+            problem = store_error(error, sku)
+            if not isinstance(problem, DuplicateSku):
+                raise problem from None
+            raise InvalidCsv(
+                str(problem), line=int(at["line"]), column="sku", value=sku
+            ) from problem
     return cursor.rowcount
 
 
