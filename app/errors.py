@@ -57,7 +57,16 @@ class InvalidQuantity(StoreError, ValueError):
 
 
 class InvalidProduct(StoreError, ValueError):
-    """A product the store refuses: a blank name, a malformed SKU, a bad price..."""
+    """A product the store refuses: a blank name, a malformed SKU, a bad price...
+
+    ``fields`` maps each field found wrong ("sku", "name", ...) to what is wrong
+    with it and the fix; it is empty when the field is not known (a constraint
+    of the database refused the row).
+    """
+
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.fields = dict(fields or {})
 
 
 class DatabaseBusy(StoreError):

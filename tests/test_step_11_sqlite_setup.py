@@ -61,11 +61,12 @@ def test_foreign_keys_are_enforced(tmp_path):
     conn = connect(tmp_path / "store.db")
     conn.executescript(SCHEMA.read_text(encoding="utf-8"))
     assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+    with pytest.raises(sqlite3.IntegrityError) as caught:
         conn.execute(
             "INSERT INTO products (sku, name, price_cents, category_id, created_at)"
             " VALUES ('TEA-1', 'Green tea', 350, 999, '2026-01-01T00:00:00+00:00')"
         )
+    assert caught.value.sqlite_errorname == "SQLITE_CONSTRAINT_FOREIGNKEY"
     conn.close()
 
 
@@ -90,10 +91,45 @@ def test_writes_commit_at_once_and_a_busy_timeout_is_set(tmp_path):
     conn.close()
 
 
-def test_a_file_that_is_not_sqlite_is_a_clear_error_and_is_left_alone(tmp_path):
+def test_the_busy_timeout_is_the_one_asked_for(tmp_path):
+    conn = connect(tmp_path / "store.db", timeout=0.25)
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] == 250
+    conn.close()
+
+
+def test_a_file_that_is_not_sqlite_is_a_clear_error_and_is_left_alone(
+    tmp_path, monkeypatch
+):
     path = tmp_path / "store.db"
     path.write_text("sku,name,price\nTEA-1,Green tea,3.50\n", encoding="utf-8")
     before = path.read_bytes()
-    with pytest.raises(CorruptFile, match="store.db is not a SQLite database"):
+    opened = []
+    real_connect = sqlite3.connect
+
+    def spy(*args, **kwargs):
+        opened.append(real_connect(*args, **kwargs))
+        return opened[-1]
+
+    monkeypatch.setattr(sqlite3, "connect", spy)
+    with pytest.raises(CorruptFile) as caught:
         connect(path)
+    assert str(path) in str(caught.value)
     assert path.read_bytes() == before
+    assert opened, "connect() should open the file with sqlite3.connect()"
+    for connection in opened:
+        with pytest.raises(sqlite3.ProgrammingError):  # closed, as the task asks
+            connection.execute("SELECT 1")
+
+
+def test_a_busy_database_is_not_called_corrupt(tmp_path):
+    path = tmp_path / "store.db"
+    holder = connect(path)
+    holder.execute("CREATE TABLE t (x)")
+    holder.execute("BEGIN EXCLUSIVE")  # nobody else may even read it now
+    try:
+        with pytest.raises(sqlite3.OperationalError) as caught:
+            connect(path, timeout=0)
+        assert caught.value.sqlite_errorname == "SQLITE_BUSY"
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()

@@ -18,6 +18,17 @@ from app.sqlite.crud import (
 WHEN = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2)))
 
 
+def statements(conn, work):
+    """The SQL statements ``work()`` runs on ``conn``, as SQLite traces them."""
+    seen = []
+    conn.set_trace_callback(seen.append)
+    try:
+        work()
+    finally:
+        conn.set_trace_callback(None)
+    return seen
+
+
 def make(sku="TEA-001", name="Green tea", price="3.50", category="tea"):
     return Product(sku=sku, name=name, price=price, category=category, created_at=WHEN)
 
@@ -52,6 +63,8 @@ def test_values_are_parameters_never_sql(conn):
     add_product(conn, make(name=name, category="x' OR '1'='1"))
     assert get_product(conn, "TEA-001").name == name
     assert len(list_products(conn)) == 1
+    with pytest.raises(ProductNotFound):
+        get_product(conn, "x' OR '1'='1")
 
 
 def test_list_is_ordered_by_sku_and_empty_at_first(conn):
@@ -59,6 +72,13 @@ def test_list_is_ordered_by_sku_and_empty_at_first(conn):
     for sku in ["C-3", "A-1", "B-2"]:
         add_product(conn, make(sku=sku))
     assert [p.sku for p in list_products(conn)] == ["A-1", "B-2", "C-3"]
+
+
+def test_get_and_list_each_run_one_statement(conn):
+    for sku in ["A-1", "B-2", "C-3"]:
+        add_product(conn, make(sku=sku))
+    assert len(statements(conn, lambda: get_product(conn, "B-2"))) == 1
+    assert len(statements(conn, lambda: list_products(conn))) == 1
 
 
 def test_update_replaces_every_field_but_the_sku(conn):
@@ -80,10 +100,14 @@ def test_delete_removes_only_that_product(conn):
 
 def test_an_unknown_sku_raises_product_not_found_and_changes_nothing(conn):
     add_product(conn, make())
-    with pytest.raises(ProductNotFound, match="NOPE"):
-        get_product(conn, "NOPE")
-    with pytest.raises(ProductNotFound):
-        update_product(conn, make(sku="NOPE"))
-    with pytest.raises(ProductNotFound):
-        delete_product(conn, "NOPE")
+    with pytest.raises(ProductNotFound) as on_get:
+        get_product(conn, "NOPE-1")
+    with pytest.raises(ProductNotFound) as on_update:
+        update_product(conn, make(sku="NOPE-2"))
+    with pytest.raises(ProductNotFound) as on_delete:
+        delete_product(conn, "NOPE-3")
+    # The task: the message names the SKU that was not found.
+    assert "NOPE-1" in str(on_get.value)
+    assert "NOPE-2" in str(on_update.value)
+    assert "NOPE-3" in str(on_delete.value)
     assert list_products(conn) == [make()]

@@ -8,6 +8,8 @@ import pytest
 from app.domain import Product
 from app.errors import ProductNotFound
 from app.repository import ProductRepository
+from app.sqlite import repository as repository_module
+from app.sqlite import search as search_module
 from app.sqlite.db import connect, create_schema
 from app.sqlite.repository import SqliteProductRepository
 
@@ -50,6 +52,53 @@ def test_add_get_update_and_delete_through_the_class(repo):
         repo.get("COF-001")
 
 
+def test_search_hands_the_text_to_search_products_on_its_connection(repo, monkeypatch):
+    # search_products() is rewritten at step 16: here, only the hand-over counts.
+    found = [make(sku="FOUND-1")]
+    calls = []
+
+    def search_products(conn, text):
+        calls.append((conn, text))
+        return found
+
+    monkeypatch.setattr(search_module, "search_products", search_products)
+    if hasattr(repository_module, "search_products"):  # imported by name
+        monkeypatch.setattr(repository_module, "search_products", search_products)
+    assert repo.search("green") == found
+    assert calls == [(repo.conn, "green")]
+
+
+def test_an_unknown_sku_raises_product_not_found_through_the_class(repo):
+    repo.add(make())
+    with pytest.raises(ProductNotFound):
+        repo.update(make(sku="NOPE-1"))
+    with pytest.raises(ProductNotFound):
+        repo.delete("NOPE-1")
+    assert repo.list() == [make()]
+
+
+def test_every_method_works_on_the_connection_it_was_given(tmp_path):
+    conn = connect(tmp_path / "store.db")
+    create_schema(conn)
+    repository = SqliteProductRepository(conn)
+    assert repository.conn is conn
+    seen = []
+    conn.set_trace_callback(seen.append)
+    calls = {
+        "add": lambda: repository.add(make()),
+        "get": lambda: repository.get("TEA-001"),
+        "list": repository.list,
+        "update": lambda: repository.update(make(name="Sencha")),
+        "delete": lambda: repository.delete("TEA-001"),
+    }
+    for method, call in calls.items():
+        seen.clear()
+        call()
+        assert seen, f"{method}() ran no statement on the connection it was given"
+    conn.set_trace_callback(None)
+    repository.close()
+
+
 def test_products_survive_closing_and_reopening_the_file(tmp_path):
     first = open_repository(tmp_path / "store.db")
     first.add(make())
@@ -73,5 +122,5 @@ def test_two_repositories_on_one_file_see_each_others_writes(tmp_path):
 def test_close_closes_the_connection(tmp_path):
     repository = open_repository(tmp_path / "store.db")
     repository.close()
-    with pytest.raises(sqlite3.ProgrammingError, match="closed"):
+    with pytest.raises(sqlite3.ProgrammingError):  # the connection is closed
         repository.conn.execute("SELECT 1")

@@ -34,43 +34,45 @@ def product_from_fields(
     most MAX_NAME characters; the price is exact money (parse_price) no more
     than MAX_PRICE; a blank category is None; created_at is ISO 8601 with a
     UTC offset, and ``now`` (default: this instant) when not given.
-    InvalidProduct lists every problem, each naming its field and the fix.
+    InvalidProduct reports every problem at once: its ``fields`` maps each
+    wrong field's name to a message naming that field and the fix, and its
+    own message lists all of them.
     """
     # DictReader gives None for a short row's missing cells: treat as blank.
     text = {key: (value or "").strip() for key, value in fields.items() if key}
-    problems: list[str] = []
+    problems: dict[str, str] = {}
     sku, name = text.get("sku", ""), text.get("name", "")
     if not sku:
-        problems.append("sku is missing; every product needs one")
+        problems["sku"] = "sku is missing; every product needs one"
     elif not SKU.fullmatch(sku):
-        problems.append(
+        problems["sku"] = (
             f"sku {sku!r} must be 1-64 letters, digits, '.', '_' or '-',"
             " starting with a letter or digit"
         )
     if not name:
-        problems.append("name is missing; give the product a name")
+        problems["name"] = "name is missing; give the product a name"
     elif len(name) > MAX_NAME:
-        problems.append(f"name has {len(name)} characters; at most {MAX_NAME}")
+        problems["name"] = f"name has {len(name)} characters; at most {MAX_NAME}"
     price = Decimal(0)
     try:
         price = parse_price(text.get("price") or "")
     except InvalidPrice as error:
-        problems.append(f"{error}; write a price like 9.99")
+        problems["price"] = f"{error}; write a price like 9.99"
     if price > MAX_PRICE:
-        problems.append(f"price {price} is more than {MAX_PRICE}; is it a typo?")
+        problems["price"] = f"price {price} is more than {MAX_PRICE}; is it a typo?"
     created_at = now or utc_now()
     if stamp := text.get("created_at"):
         try:
             created_at = datetime.fromisoformat(stamp)
         except ValueError:
-            problems.append(f"created_at {stamp!r} is not an ISO 8601 time")
+            problems["created_at"] = f"created_at {stamp!r} is not an ISO 8601 time"
         else:
             if created_at.utcoffset() is None:
-                problems.append(
+                problems["created_at"] = (
                     f"created_at {stamp!r} has no UTC offset; add one, like +00:00"
                 )
     if problems:
-        raise InvalidProduct("; ".join(problems))
+        raise InvalidProduct("; ".join(problems.values()), fields=problems)
     return Product(sku, name, price, text.get("category") or None, created_at)
 
 
