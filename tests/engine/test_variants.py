@@ -136,6 +136,8 @@ def test_a_match_must_quote_the_text_or_it_is_wording():
                 pass
             with pytest.raises(ValueError, match=reason):
                 pass
+            with pytest.raises(ValueError, match="C404"):
+                load(customer="C404")
         """
     )
     text = "The message starts with `line 3: sku` (the line and the SKU)."
