@@ -53,36 +53,74 @@ def test_atomic_write_replaces_the_old_content(tmp_path):
     assert list(tmp_path.iterdir()) == [path], "no temporary file is left behind"
 
 
-def test_atomic_write_fsyncs_before_replacing(tmp_path, monkeypatch):
+def spy_on_fsync_and_replace(monkeypatch):
+    """Record ("fsync", bytes in the file) and ("replace", source, target)."""
     events = []
     real_fsync, real_replace = os.fsync, os.replace
-    monkeypatch.setattr(
-        os, "fsync", lambda fd: (events.append("fsync"), real_fsync(fd))[1]
-    )
-    monkeypatch.setattr(
-        os,
-        "replace",
-        lambda a, b: (events.append("replace"), real_replace(a, b))[1],
-    )
+
+    def fsync(fd):
+        events.append(("fsync", os.fstat(fd).st_size))
+        return real_fsync(fd)
+
+    def replace(source, target):
+        events.append(("replace", Path(source), Path(target)))
+        return real_replace(source, target)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "replace", replace)
+    return events
+
+
+def test_atomic_write_flushes_and_fsyncs_before_replacing(tmp_path, monkeypatch):
+    events = spy_on_fsync_and_replace(monkeypatch)
     atomic_write_bytes(tmp_path / "data.bin", b"payload")
-    assert "replace" in events
-    assert "fsync" in events[: events.index("replace")], (
-        "fsync the temp file before os.replace"
+    kinds = [event[0] for event in events]
+    assert "replace" in kinds, "os.replace the temp file over the target"
+    before = events[: kinds.index("replace")]
+    assert ("fsync", len(b"payload")) in before, (
+        "flush, then fsync the temp file (all its bytes) before os.replace"
     )
+
+
+def test_the_temp_file_is_written_next_to_the_target(tmp_path, monkeypatch):
+    events = spy_on_fsync_and_replace(monkeypatch)
+    path = tmp_path / "folder" / "data.bin"
+    path.parent.mkdir()
+    atomic_write_bytes(path, b"payload")
+    [(_, source, target)] = [event for event in events if event[0] == "replace"]
+    assert target == path
+    assert source.parent == path.parent, "a rename across file systems is a copy"
+    assert path.read_bytes() == b"payload"
 
 
 def test_a_failed_write_keeps_the_old_file_and_cleans_up(tmp_path, monkeypatch):
     path = tmp_path / "catalog.pkl"
     save_catalog(sample_products(2), path)
     before = path.read_bytes()
+    disk_full = OSError("disk full (simulated)")
 
     def crash(*args):
-        raise OSError("disk full (simulated)")
+        raise disk_full
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(OSError) as error:
         save_catalog(sample_products(50), path)
+    assert error.value is disk_full, "re-raise the error itself"
     assert path.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [path], "the temporary file was removed"
+
+
+def test_an_interrupted_write_cleans_up_too(tmp_path, monkeypatch):
+    path = tmp_path / "data.bin"
+    path.write_bytes(b"old")
+
+    def interrupt(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write_bytes(path, b"new")
+    assert path.read_bytes() == b"old"
     assert list(tmp_path.iterdir()) == [path], "the temporary file was removed"
 
 

@@ -1,6 +1,7 @@
 """Step 03: the catalog as JSON, with money and times exactly as they were."""
 
 import json
+import os
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -11,6 +12,8 @@ from app.errors import CorruptFile
 from app.files.json_store import (
     FORMAT,
     VERSION,
+    catalog_from_document,
+    catalog_to_document,
     dumps_catalog,
     load_catalog_json,
     loads_catalog,
@@ -50,10 +53,18 @@ def test_the_document_names_its_format_and_version():
     assert len(document["products"]) == 1
 
 
-def test_a_float_price_is_refused_not_rounded():
+def test_the_document_is_plain_data_and_comes_back_whole():
+    products = [product(), product(sku="TEA-2", price="7", category=None)]
+    document = catalog_to_document(products)
+    json.dumps(document)  # strings, numbers, lists and dicts only
+    assert catalog_from_document(document) == products
+
+
+@pytest.mark.parametrize("price", [0.1, 3.5, 1, None, ["1.00"]])
+def test_a_price_that_is_not_a_string_is_refused_not_rounded(price):
     data = product_to_dict(product())
-    data["price"] = 0.1
-    with pytest.raises(CorruptFile, match="string"):
+    data["price"] = price
+    with pytest.raises(CorruptFile):
         product_from_dict(data)
 
 
@@ -83,11 +94,37 @@ def test_a_missing_json_file_is_an_empty_catalog(tmp_path):
     assert load_catalog_json(tmp_path / "none.json") == []
 
 
-def test_a_file_that_is_not_utf8_is_a_clear_error(tmp_path):
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"\xff\xfe\x00garbage",
+        b"",
+        b'{"format": "persistence-drills/catalog", "products": [',
+        b'{"format": "someone-else", "products": []}',
+    ],
+    ids=["not-utf8", "empty", "truncated", "another-format"],
+)
+def test_a_bad_file_is_a_clear_error_naming_the_file(tmp_path, content):
     path = tmp_path / "catalog.json"
-    path.write_bytes(b"\xff\xfe\x00garbage")
-    with pytest.raises(CorruptFile, match="catalog.json"):
+    path.write_bytes(content)
+    with pytest.raises(CorruptFile) as error:
         load_catalog_json(path)
+    assert str(path) in str(error.value), "the message names the file"
+
+
+def test_a_failed_save_keeps_the_old_file(tmp_path, monkeypatch):
+    path = tmp_path / "catalog.json"
+    save_catalog_json([product()], path)
+    before = path.read_bytes()
+
+    def disk_full(*args):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    with pytest.raises(OSError):
+        save_catalog_json([product(sku="TEA-2")], path)
+    assert path.read_bytes() == before, "save atomically, with atomic_write_bytes()"
+    assert list(tmp_path.iterdir()) == [path]
 
 
 def test_times_are_compared_as_instants():

@@ -81,23 +81,16 @@ def test_a_duplicate_sku_exits_2_with_a_clear_message(tmp_path, store):
         f"--db {db} products add --sku TEA-1 --name Impostor --price 1"
     )
     assert code == 2
-    assert err == "store: error: SKU 'TEA-1' is already taken\n"
+    assert err.startswith("store: error: ") and "TEA-1" in err, "name the SKU"
     assert json.loads(db.read_text())["products"][0]["name"] == "Green tea"
 
 
-@pytest.mark.parametrize(
-    ("price", "reason"),
-    [
-        ("3.505", "more than two decimal places"),
-        ("cheap", "not a number"),
-        ("-1", "negative"),
-    ],
-)
-def test_a_bad_price_exits_2_and_adds_nothing(tmp_path, store, price, reason):
+@pytest.mark.parametrize("price", ["3.505", "cheap", "-1"])
+def test_a_bad_price_exits_2_and_adds_nothing(tmp_path, store, price):
     db = tmp_path / "catalog.json"
     code, _, err = store(f"--db {db} products add --sku A --name A --price={price}")
     assert code == 2
-    assert err.startswith("store: error: ") and reason in err
+    assert err.startswith("store: error: ") and price in err, "show the price"
     assert not db.exists()
 
 
@@ -106,7 +99,7 @@ def test_a_corrupt_file_exits_2_naming_it_and_keeps_it(tmp_path, store):
     db.write_text('{"format": "persistence-drills/catalog", "products": [')
     code, out, err = store(f"--db {db} products list")
     assert (code, out) == (2, "")
-    assert "catalog.json" in err and "not valid JSON" in err
+    assert err.startswith("store: error: ") and str(db) in err, "name the file"
     assert db.read_text().endswith('"products": [')
 
 
@@ -115,7 +108,7 @@ def test_an_unknown_kind_of_store_exits_2_and_touches_no_store(tmp_path, store):
     store(f"--db {db} products add --sku A-1 --name A --price 1")
     code, _, err = store(f"--db {tmp_path / 'catalog.txt'} products list")
     assert code == 2
-    assert "cannot tell which store" in err
+    assert err.startswith("store: error: ") and "catalog.txt" in err
     assert sorted(tmp_path.iterdir()) == [db]
 
 

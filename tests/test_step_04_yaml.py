@@ -60,19 +60,27 @@ def test_a_python_tag_is_refused_and_nothing_runs(tmp_path, payload):
     marker = tmp_path / "pwned"
     path = tmp_path / "store.yaml"
     path.write_text("store: " + payload.format(marker=marker) + "\n")
-    with pytest.raises(UnsafeFile, match="python/object"):
+    with pytest.raises(UnsafeFile) as error:
         load_store_file(path)
+    assert str(error.value).startswith(str(path)), "the message starts with the file"
     assert not marker.exists(), "the payload must never run"
 
 
 def test_an_unknown_tag_is_refused_too():
-    with pytest.raises(UnsafeFile):
-        load_yaml("price: !decimal 3.50")
+    with pytest.raises(UnsafeFile) as error:
+        load_yaml("price: !decimal 3.50", source="prices.yaml")
+    assert str(error.value).startswith("prices.yaml")
 
 
-def test_broken_yaml_is_a_clear_error_naming_the_source():
-    with pytest.raises(CorruptFile, match=r"store\.yaml: not valid YAML"):
-        load_yaml("store: [unclosed", source="store.yaml")
+@pytest.mark.parametrize(
+    "text",
+    ["store: [unclosed", "a: b: c", "? [a, b]\n: unhashable key\n", "a: 'open"],
+)
+def test_broken_yaml_is_a_clear_error_naming_the_source(text):
+    with pytest.raises(CorruptFile) as error:
+        load_yaml(text, source="store.yaml")
+    assert not isinstance(error.value, UnsafeFile), "broken is not malicious"
+    assert str(error.value).startswith("store.yaml")
 
 
 def test_the_store_file_gives_settings_and_seed_products(tmp_path):
@@ -113,25 +121,38 @@ def test_an_empty_store_file_gives_the_defaults(tmp_path):
 def test_an_unquoted_price_is_refused_with_the_fix(tmp_path):
     path = tmp_path / "store.yaml"
     path.write_text("seed:\n  - {sku: TEA-1, name: Sencha, price: 4.10}\n")
-    with pytest.raises(InvalidPrice, match="quote it"):
+    with pytest.raises(InvalidPrice) as error:
         load_store_file(path)
+    assert str(error.value).startswith(str(path)), "the message starts with the file"
+    assert "quote it" in str(error.value), "the text asks for these words"
 
 
 @pytest.mark.parametrize(
-    ("text", "reason"),
+    ("text", "key"),
     [
-        ("- just\n- a list\n", "mapping"),
+        ("- just\n- a list\n", None),
+        ("shop:\n  name: Tea Room\n", "shop"),
+        ("store: [a, b]\n", None),
         ("store:\n  colour: red\n", "colour"),
         ("store:\n  low_stock: few\n", "low_stock"),
+        ("store:\n  low_stock: true\n", "low_stock"),
+        ("store:\n  low_stock: 2.5\n", "low_stock"),
         ("seed:\n  - {sku: A, name: B, price: '1', weight: 3}\n", "weight"),
-        ("seed:\n  - TEA-1\n", "mapping"),
+        ("seed:\n  - TEA-1\n", None),
+        ("seed: 5\n", None),
+        ("seed:\n  - {sku: A, price: '1'}\n", None),
+        ("seed:\n  - {sku: 7, name: B, price: '1'}\n", None),
     ],
 )
-def test_a_malformed_store_file_names_the_problem(tmp_path, text, reason):
+def test_a_malformed_store_file_names_the_file_and_the_key(tmp_path, text, key):
     path = tmp_path / "store.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(CorruptFile, match=reason):
+    with pytest.raises(CorruptFile) as error:
         load_store_file(path)
+    assert not isinstance(error.value, UnsafeFile), "plain data is not an attack"
+    assert str(error.value).startswith(str(path)), "the message starts with the file"
+    if key is not None:
+        assert key in str(error.value).removeprefix(str(path)), "name the key"
 
 
 def test_the_catalog_round_trips_through_yaml(tmp_path):
@@ -149,3 +170,26 @@ def test_the_catalog_round_trips_through_yaml(tmp_path):
 def test_a_yaml_catalog_with_a_python_tag_is_refused():
     with pytest.raises(UnsafeFile):
         loads_catalog_yaml("!!python/object/apply:os.getcwd []\n")
+
+
+def test_a_missing_yaml_catalog_is_empty(tmp_path):
+    assert load_catalog_yaml(tmp_path / "nothing.yaml") == []
+
+
+@pytest.mark.parametrize(
+    ("content", "error"),
+    [
+        (b"!!python/object/apply:os.getcwd []\n", UnsafeFile),
+        (b"format: [unclosed\n", CorruptFile),
+        (b"- a list\n", CorruptFile),
+        (b"\xff\xfe not utf-8", CorruptFile),
+    ],
+    ids=["python-tag", "broken", "not-a-catalog", "not-utf8"],
+)
+def test_every_error_of_a_yaml_catalog_names_the_file(tmp_path, content, error):
+    path = tmp_path / "catalog.yaml"
+    path.write_bytes(content)
+    with pytest.raises(CorruptFile) as raised:
+        load_catalog_yaml(path)
+    assert type(raised.value) is error, "keep the error's kind"
+    assert str(path) in str(raised.value), "the message names the file"

@@ -68,17 +68,22 @@ def load_store_file(path: Path) -> StoreFile:
     """
     path = Path(path)
     data = load_yaml(path.read_text(encoding="utf-8"), source=str(path)) or {}
-    if not isinstance(data, dict) or set(data) - {"store", "seed"}:
-        raise CorruptFile(f"{path}: expected a mapping with 'store' and 'seed' only")
+    if not isinstance(data, dict):
+        raise CorruptFile(f"{path}: expected a mapping with 'store' and 'seed'")
+    if unknown := sorted(map(str, set(data) - {"store", "seed"})):
+        raise CorruptFile(f"{path}: unknown keys {unknown}; 'store' and 'seed' only")
     raw = data.get("store") or {}
     if not isinstance(raw, dict):
         raise CorruptFile(f"{path}: 'store' must be a mapping of settings")
-    unknown = set(raw) - set(Settings.__dataclass_fields__)
-    if unknown:
-        raise CorruptFile(f"{path}: 'store' has unknown settings {sorted(unknown)}")
+    if unknown := sorted(map(str, set(raw) - set(Settings.__dataclass_fields__))):
+        raise CorruptFile(f"{path}: 'store' has unknown settings {unknown}")
     settings = Settings(**raw)
-    if type(settings.low_stock) is not int or not isinstance(settings.name, str):
-        raise CorruptFile(f"{path}: 'low_stock' must be a whole number, 'name' text")
+    if type(settings.low_stock) is not int:
+        raise CorruptFile(f"{path}: 'low_stock' must be a whole number")
+    if not isinstance(settings.name, str) or not isinstance(settings.currency, str):
+        raise CorruptFile(f"{path}: 'name' and 'currency' must be text")
+    if not isinstance(data.get("seed") or [], list):
+        raise CorruptFile(f"{path}: 'seed' must be a list of products")
     seed = []
     for entry in data.get("seed") or []:
         if not isinstance(entry, dict):
@@ -92,7 +97,7 @@ def load_store_file(path: Path) -> StoreFile:
             seed.append(Product(**entry))
         except InvalidPrice:
             raise
-        except (TypeError, ValueError) as error:
+        except (TypeError, ValueError, AttributeError) as error:
             raise CorruptFile(f"{path}: a seed product is malformed: {error}") from None
     return StoreFile(settings, seed)
 

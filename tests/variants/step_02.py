@@ -1,0 +1,132 @@
+"""Variants of drill 02 (pickle load, safely): proof that its tests grade fairly."""
+
+from workshop.variants import alternative, replace_function, replace_text, wrong
+
+STORE = "app/files/pickle_store.py"
+
+VARIANTS = [
+    wrong(
+        "loads with plain pickle: the payload runs",
+        replace_text(
+            STORE,
+            old="        products = CatalogUnpickler(io.BytesIO(data)).load()\n",
+            new="        products = pickle.loads(data)\n",
+        ),
+    ),
+    wrong(
+        "allows builtins wholesale",
+        replace_text(
+            STORE,
+            old="        if (module, name) not in ALLOWED:\n",
+            new='        if module != "builtins" and (module, name) not in ALLOWED:\n',
+        ),
+    ),
+    wrong(
+        "swallows UnsafeFile in the generic except",
+        replace_text(STORE, old="    except UnsafeFile:\n        raise\n", new=""),
+    ),
+    wrong(
+        "returns None for a missing file",
+        replace_text(
+            STORE,
+            old="    except FileNotFoundError:\n        return []\n",
+            new="    except FileNotFoundError:\n        return None\n",
+        ),
+    ),
+    wrong(
+        "catches only pickle.UnpicklingError",
+        replace_text(
+            STORE,
+            old="    except Exception as error:\n",
+            new="    except pickle.UnpicklingError as error:\n",
+        ),
+    ),
+    wrong(
+        "checks that it is a list, not what is in it",
+        replace_text(
+            STORE,
+            old=(
+                "    if not isinstance(products, list) or not all(\n"
+                "        isinstance(p, Product) for p in products\n"
+                "    ):\n"
+            ),
+            new="    if not isinstance(products, list):\n",
+        ),
+    ),
+    wrong(
+        "lets an empty file through as an empty catalog",
+        replace_text(
+            STORE,
+            old="    if not data:\n        raise CorruptFile(",
+            new="    if not data:\n        return []\n        raise CorruptFile(",
+        ),
+    ),
+    wrong(
+        "messages that do not name the file",
+        replace_text(
+            STORE,
+            old=(
+                '            f"{path} is not a readable catalog pickle'
+                ' ({error.__class__.__name__}:"\n'
+            ),
+            new=(
+                '            f"not a readable catalog pickle'
+                ' ({error.__class__.__name__}:"\n'
+            ),
+        ),
+    ),
+    wrong(
+        "refuses without saying what it refused",
+        replace_text(
+            STORE,
+            old='                f"refusing to load {module}.{name}: a catalog',
+            new='                "refusing to load it: a catalog',
+        ),
+    ),
+    alternative(
+        "an allow-list by module, load from the open file, other messages",
+        replace_function(
+            STORE,
+            "CatalogUnpickler",
+            '''
+            class CatalogUnpickler(pickle.Unpickler):
+                """An unpickler that builds only the classes a catalog is made of."""
+
+                def find_class(self, module: str, name: str) -> type:
+                    """Return ``module.name`` if it is allowed, else UnsafeFile."""
+                    by_module: dict[str, set[str]] = {}
+                    for allowed_module, allowed_name in ALLOWED:
+                        by_module.setdefault(allowed_module, set()).add(allowed_name)
+                    if name in by_module.get(module, set()):
+                        return super().find_class(module, name)
+                    raise UnsafeFile(f"{module}.{name} is not allowed in a catalog")
+            ''',
+        ),
+        replace_function(
+            STORE,
+            "load_catalog",
+            '''
+            def load_catalog(path: Path) -> list[Product]:
+                """Read the catalog saved by save_catalog()."""
+                if not Path(path).exists():
+                    return []
+                with open(path, "rb") as handle:
+                    if handle.read(1) == b"":
+                        raise CorruptFile(f"nothing at all in {path}")
+                    handle.seek(0)
+                    try:
+                        loaded = CatalogUnpickler(handle).load()
+                    except UnsafeFile:
+                        raise
+                    except Exception as error:
+                        raise CorruptFile(f"cannot unpickle {path}: {error!r}") from error
+                if type(loaded) is not list:
+                    raise CorruptFile(f"expected a list in {path}, found {loaded!r}")
+                for item in loaded:
+                    if not isinstance(item, Product):
+                        raise CorruptFile(f"{path}: {item!r} is no Product")
+                return loaded
+            ''',
+        ),
+    ),
+]
