@@ -137,6 +137,7 @@ while True:
 """
 
 
+@pytest.mark.stress
 @pytest.mark.skipif(sys.platform == "win32", reason="uses SIGKILL")
 def test_a_killed_save_leaves_a_loadable_catalog(tmp_path):
     path = tmp_path / "catalog.pkl"

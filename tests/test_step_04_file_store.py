@@ -256,6 +256,7 @@ def _write_forever(path, round_, tell):
 KILLS = 40  # per format: 120 kills in all
 
 
+@pytest.mark.stress
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs os.fork (POSIX)")
 @pytest.mark.parametrize("suffix", [".pkl", ".json", ".yaml"])
 def test_a_writer_killed_at_random_moments_never_leaves_a_broken_file(tmp_path, suffix):

@@ -46,17 +46,30 @@ def variants_by_step(source: Source) -> dict[int, list[Variant]]:
 
 
 def drill_test_args(tree: Tree, number: int) -> tuple[str, ...]:
-    """pytest arguments that run drill ``number``'s tests and nothing else."""
+    """pytest arguments that run drill ``number``'s tests and nothing else.
+
+    Its own test files, test files that give a test to a step by a mark, and
+    the test files beside a module that does (the contract suite's backends);
+    ``--step`` then keeps only the drill's tests among them.
+    """
+    marking = [
+        Path(path)
+        for path, (_, data) in tree.items()
+        if path.startswith("tests/") and path.endswith(".py") and b"mark.step(" in data
+    ]
+    folders = {path.parent for path in marking if not path.name.startswith("test_")}
     paths = sorted(
         path
-        for path, (_, data) in tree.items()
+        for path in tree
         if (match := TEST_FILE.match(path))
         and int(match[1]) == number
-        or path.startswith("tests/")
+        or Path(path) in marking
         and Path(path).name.startswith("test_")
-        and b"mark.step(" in data
+        or Path(path).parent in folders
+        and Path(path).name.startswith("test_")
+        and path.endswith(".py")
     )
-    return (*paths, "--step", str(number))
+    return (*paths, "--step", str(number), "-m", "not stress")
 
 
 def check_variants(

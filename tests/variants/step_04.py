@@ -5,18 +5,6 @@ from workshop.variants import alternative, replace_function, replace_text, wrong
 YAML = "app/files/yaml_store.py"
 REPO = "app/files/repository.py"
 
-# The drill's tests plus the contract suite on the file backends (the engine's
-# default misses tests/contract: its test file names no step), without the
-# fork-and-kill smoke test (15 s a run; these variants never touch the writer).
-TESTS = (
-    "tests/test_step_04_yaml.py",
-    "tests/test_step_04_file_store.py",
-    "tests/test_step_04_cli.py",
-    "tests/contract",
-    "--deselect",
-    "tests/test_step_04_file_store.py::"
-    "test_a_writer_killed_at_random_moments_never_leaves_a_broken_file",
-)
 
 VARIANTS = [
     wrong(
@@ -26,7 +14,6 @@ VARIANTS = [
             old="        return yaml.load(text, Loader=SafeLoader)\n",
             new="        return yaml.load(text, Loader=yaml.Loader)\n",
         ),
-        tests=TESTS,
     ),
     wrong(
         "yaml.safe_load: safe, but never the C loader",
@@ -35,7 +22,6 @@ VARIANTS = [
             old="        return yaml.load(text, Loader=SafeLoader)\n",
             new="        return yaml.safe_load(text)\n",
         ),
-        tests=TESTS,
     ),
     wrong(
         "treats every ConstructorError as an attack",
@@ -48,7 +34,6 @@ VARIANTS = [
             ),
             new="",
         ),
-        tests=TESTS,
     ),
     wrong(
         "catches only ConstructorError, so bad syntax escapes",
@@ -60,7 +45,6 @@ VARIANTS = [
             ),
             new="",
         ),
-        tests=TESTS,
     ),
     wrong(
         "messages that do not start with the source",
@@ -69,7 +53,6 @@ VARIANTS = [
             old='        raise CorruptFile(f"{source}: not valid YAML: {error}") from None\n',
             new='        raise CorruptFile(f"not valid YAML ({source}): {error}") from None\n',
         ),
-        tests=TESTS,
     ),
     wrong(
         "lets Product() refuse a float price, without the fix",
@@ -78,7 +61,6 @@ VARIANTS = [
             old='        if isinstance(entry.get("price"), float):\n',
             new="        if False:\n",
         ),
-        tests=TESTS,
     ),
     wrong(
         "isinstance(low_stock, int) lets true through",
@@ -87,7 +69,6 @@ VARIANTS = [
             old="    if type(settings.low_stock) is not int:\n",
             new="    if not isinstance(settings.low_stock, int):\n",
         ),
-        tests=TESTS,
     ),
     wrong(
         "ignores unknown top-level keys",
@@ -96,7 +77,6 @@ VARIANTS = [
             old='    if unknown := sorted(map(str, set(data) - {"store", "seed"})):\n',
             new="    if False:\n",
         ),
-        tests=TESTS,
     ),
     wrong(
         "wraps every error of a YAML catalog in a new CorruptFile",
@@ -110,7 +90,6 @@ VARIANTS = [
             ),
             new='        raise CorruptFile(f"{path}: {error}") from None\n',
         ),
-        tests=TESTS,
     ),
     wrong(
         "a missing YAML catalog is an error",
@@ -129,7 +108,6 @@ VARIANTS = [
                 ' catalog") from None\n'
             ),
         ),
-        tests=TESTS,
     ),
     wrong(
         "changes the store before saving it",
@@ -143,7 +121,6 @@ VARIANTS = [
                 self._save([products[sku] for sku in sorted(products)], self.path)
             ''',
         ),
-        tests=TESTS,
     ),
     wrong(
         "a SKU listed twice: the last one silently wins",
@@ -152,7 +129,6 @@ VARIANTS = [
             old="            if product.sku in self._products:\n                raise CorruptFile(",
             new="            if False:\n                raise CorruptFile(",
         ),
-        tests=TESTS,
     ),
     wrong(
         "hands out the stored products themselves",
@@ -166,7 +142,6 @@ VARIANTS = [
             old="        return [copy.deepcopy(self._products[sku]) for sku in sorted(self._products)]\n",
             new="        return [self._products[sku] for sku in sorted(self._products)]\n",
         ),
-        tests=TESTS,
     ),
     alternative(
         "problem text checked with startswith, other messages, one loop for keys",
@@ -229,7 +204,6 @@ VARIANTS = [
                 return StoreFile(Settings(**raw), seed)
             ''',
         ),
-        tests=TESTS,
     ),
     alternative(
         "a repository without the _commit helper: copy, change, save, swap",
@@ -289,6 +263,5 @@ VARIANTS = [
                     ]
             ''',
         ),
-        tests=TESTS,
     ),
 ]
