@@ -3,12 +3,26 @@
 import io
 import os
 import pickle
+import shutil
+import struct
+from datetime import datetime
+from decimal import Decimal
 
 import pytest
 
 from app.domain import Product
 from app.errors import CorruptFile, UnsafeFile
 from app.files.pickle_store import CatalogUnpickler, load_catalog, save_catalog
+
+
+class Exploit:
+    """Pickles as a call of ``function(*args)``: what a hostile file does."""
+
+    def __init__(self, function, *args):
+        self.function, self.args = function, args
+
+    def __reduce__(self):
+        return (self.function, self.args)
 
 
 def test_round_trip_gives_equal_products(tmp_path):
@@ -20,6 +34,13 @@ def test_round_trip_gives_equal_products(tmp_path):
 
 def test_a_missing_file_is_an_empty_catalog(tmp_path):
     assert load_catalog(tmp_path / "nothing-here.pkl") == []
+
+
+def test_a_path_that_cannot_be_read_lets_the_oserror_through(tmp_path):
+    folder = tmp_path / "catalog.pkl"
+    folder.mkdir()
+    with pytest.raises(OSError):  # IsADirectoryError: neither [] nor CorruptFile
+        load_catalog(folder)
 
 
 def load_refused(path, error=CorruptFile):
@@ -57,24 +78,44 @@ def test_a_pickle_with_a_broken_value_is_a_clear_error(tmp_path):
     load_refused(path)
 
 
+# Protocol 4: Decimal("1") rebuilt, then BUILD sets an attribute it cannot hold.
+DECIMAL_WITH_STATE = (
+    b"\x80\x04\x8c\x07decimal\x8c\x07Decimal\x93\x8c\x011\x85R}\x8c\x01a\x8c\x01bsb."
+)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pickle.dumps([Product("A-1", "A", "1"), Exploit(Decimal, None)]),
+        pickle.dumps([Exploit(datetime, 2024, 13, 1)]),
+        DECIMAL_WITH_STATE,
+    ],
+    ids=["Decimal(None)-TypeError", "month-13-ValueError", "build-AttributeError"],
+)
+def test_whatever_a_rebuilt_value_raises_is_a_clear_error(tmp_path, data):
+    path = tmp_path / "catalog.pkl"
+    path.write_bytes(data)
+    error = load_refused(path)
+    assert not isinstance(error, UnsafeFile), "allowed classes are not an attack"
+
+
 @pytest.mark.parametrize(
     "content",
-    [{"products": []}, ("a", "tuple"), None, [Product("A-1", "A", "1"), "not one"]],
-    ids=["dict", "tuple", "none", "list-with-a-string"],
+    [
+        {"products": []},
+        ("a", "tuple"),
+        (Product("A-1", "A", "1"), Product("B-2", "B", "2")),
+        None,
+        [Product("A-1", "A", "1"), "not one"],
+    ],
+    ids=["dict", "tuple", "tuple-of-products", "none", "list-with-a-string"],
 )
 def test_a_pickle_of_something_else_is_not_a_catalog(tmp_path, content):
     path = tmp_path / "catalog.pkl"
     path.write_bytes(pickle.dumps(content))
     error = load_refused(path)
     assert not isinstance(error, UnsafeFile), "plain data is not an attack"
-
-
-class Exploit:
-    def __init__(self, function, *args):
-        self.function, self.args = function, args
-
-    def __reduce__(self):
-        return (self.function, self.args)
 
 
 def test_a_malicious_pickle_is_refused_and_nothing_runs(tmp_path):
@@ -108,9 +149,70 @@ def test_a_pickle_naming_a_foreign_class_is_refused(tmp_path):
         load_catalog(path)
 
 
-def test_the_unpickler_refuses_by_itself(tmp_path):
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("subprocess", "Popen"),
+        # Not dangerous-looking modules: an allow-list, not a deny-list.
+        ("shutil", "rmtree"),
+        ("importlib", "import_module"),
+        ("pickle", "loads"),
+        # Other names from an allowed module: the pair is allowed, not the module.
+        ("app.domain", "parse_price"),
+        ("app.domain", "Product.__init__"),
+        ("decimal", "getcontext"),
+        ("datetime", "datetime.now"),
+    ],
+)
+def test_the_unpickler_refuses_by_itself(module, name):
     unpickler = CatalogUnpickler(io.BytesIO(b""))
     assert unpickler.find_class("app.domain", "Product") is Product
     with pytest.raises(UnsafeFile) as error:
-        unpickler.find_class("subprocess", "Popen")
-    assert "subprocess.Popen" in str(error.value)
+        unpickler.find_class(module, name)
+    assert f"{module}.{name}" in str(error.value), "name what was refused"
+
+
+def test_a_harmless_looking_module_is_refused_and_nothing_runs(tmp_path):
+    victim = tmp_path / "keep-me"
+    victim.mkdir()
+    path = tmp_path / "catalog.pkl"
+    path.write_bytes(pickle.dumps([Exploit(shutil.rmtree, str(victim))]))
+    with pytest.raises(UnsafeFile):
+        load_catalog(path)
+    assert victim.is_dir(), "the payload must never run"
+
+
+def call_by_dotted_name(module, dotted_name, *calls):
+    """A protocol 4 pickle: look up ``module.dotted_name`` (protocol 4 follows
+    the dots, attribute by attribute), then call the result with each
+    argument in turn: f(calls[0])(calls[1])..."""
+
+    def text(value):
+        data = value.encode()
+        return b"X" + struct.pack("<I", len(data)) + data  # BINUNICODE
+
+    code = b"\x80\x04" + text(module) + text(dotted_name) + b"\x93"  # STACK_GLOBAL
+    for argument in calls:
+        code += text(argument) + b"\x85R"  # TUPLE1, REDUCE
+    return code + b"."
+
+
+def test_a_dotted_name_inside_an_allowed_module_is_refused_and_nothing_runs(
+    tmp_path,
+):
+    marker = tmp_path / "pwned"
+    path = tmp_path / "catalog.pkl"
+    # app.domain.parse_price.__builtins__.get("eval")(...) runs any code and
+    # returns [], an empty catalog, if app.domain is allowed as a whole.
+    path.write_bytes(
+        call_by_dotted_name(
+            "app.domain",
+            "parse_price.__builtins__.get",
+            "eval",
+            f"__import__('pathlib').Path({str(marker)!r}).touch() or []",
+        )
+    )
+    with pytest.raises(UnsafeFile) as error:
+        load_catalog(path)
+    assert "app.domain.parse_price.__builtins__.get" in str(error.value)
+    assert not marker.exists(), "the payload must never run"

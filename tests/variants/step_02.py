@@ -83,6 +83,90 @@ VARIANTS = [
             new='                "refusing to load it: a catalog',
         ),
     ),
+    wrong(
+        "allows any name from an allowed module (a dotted name reaches eval)",
+        replace_text(
+            STORE,
+            old="        if (module, name) not in ALLOWED:\n",
+            new="        if module not in {m for m, _ in ALLOWED}:\n",
+        ),
+    ),
+    wrong(
+        "a deny-list of dangerous modules instead of an allow-list",
+        replace_text(
+            STORE,
+            old="        if (module, name) not in ALLOWED:\n",
+            new=(
+                "        if module in {\n"
+                '            "os", "posix", "nt", "subprocess", "builtins", "io"\n'
+                "        }:\n"
+            ),
+        ),
+    ),
+    wrong(
+        "catches a fixed list of error types",
+        replace_text(
+            STORE,
+            old="    except Exception as error:\n",
+            new=(
+                "    except (\n"
+                "        pickle.UnpicklingError, EOFError, ArithmeticError\n"
+                "    ) as error:\n"
+            ),
+        ),
+    ),
+    wrong(
+        "catches the usual error types, not an AttributeError from BUILD",
+        replace_text(
+            STORE,
+            old="    except Exception as error:\n",
+            new=(
+                "    except (\n"
+                "        pickle.UnpicklingError, EOFError, ArithmeticError,"
+                " TypeError, ValueError\n"
+                "    ) as error:\n"
+            ),
+        ),
+    ),
+    wrong(
+        "accepts a tuple of products",
+        replace_text(
+            STORE,
+            old="    if not isinstance(products, list) or not all(\n",
+            new="    if not isinstance(products, list | tuple) or not all(\n",
+        ),
+    ),
+    wrong(
+        "treats a path it cannot read as a missing file",
+        replace_text(
+            STORE,
+            old="    except FileNotFoundError:\n        return []\n",
+            new="    except OSError:\n        return []\n",
+        ),
+    ),
+    wrong(
+        "turns a folder into CorruptFile although the file is not corrupt",
+        replace_text(
+            STORE,
+            old="    except FileNotFoundError:\n        return []\n",
+            new=(
+                "    except FileNotFoundError:\n        return []\n"
+                "    except OSError as error:\n"
+                '        raise CorruptFile(f"cannot read {path}: {error}") from error\n'
+            ),
+        ),
+    ),
+    alternative(
+        "wraps the UnsafeFile in a new one that names the file too",
+        replace_text(
+            STORE,
+            old="    except UnsafeFile:\n        raise\n",
+            new=(
+                "    except UnsafeFile as error:\n"
+                '        raise UnsafeFile(f"{path}: {error}") from error\n'
+            ),
+        ),
+    ),
     alternative(
         "an allow-list by module, load from the open file, other messages",
         replace_function(
