@@ -5,13 +5,15 @@ import os
 import shutil
 import subprocess
 import sys
+import time
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from app.cart import CartSession
+from app.cart import STAGES, CartSession
 from app.domain import Product
 from app.errors import CorruptFile
 from app.files.session_store import resume_session, save_session, session_path
@@ -43,14 +45,103 @@ def test_a_saved_session_resumes_exactly(tmp_path):
     assert again.lines[0].unit_price == Decimal("3.50")
 
 
+DOCUMENT_KEYS = {
+    "format",
+    "version",
+    "session_id",
+    "customer",
+    "stage",
+    "coupon",
+    "started_at",
+    "saved_at",
+    "lines",
+}
+LINE_KEYS = {"sku", "name", "unit_price", "quantity"}
+
+
 def test_money_and_times_are_written_exactly(tmp_path):
     session = CartSession("s-1", "Ada")
     session.add(Product(sku="A", name="A", price="0.10"), 3)
     save_session(session, tmp_path)
     text = (tmp_path / "s-1.json").read_text(encoding="utf-8")
     data = json.loads(text)
+    assert set(data) == DOCUMENT_KEYS
+    assert data["format"] == "persistence-drills/cart-session"
+    assert data["version"] == 1 and type(data["version"]) is int
+    assert [set(line) for line in data["lines"]] == [LINE_KEYS]
     assert data["lines"][0]["unit_price"] == "0.10"
-    assert datetime.fromisoformat(data["started_at"]) == session.started_at
+    assert data["started_at"] == session.started_at.isoformat()
+    assert data["saved_at"] == session.saved_at.isoformat()
+    assert session.saved_at.utcoffset() == timedelta(0)
+
+
+@dataclass
+class NotedSession(CartSession):
+    """A session class that gained a field: the file format must not follow."""
+
+    note: str = "for the shop only"
+
+
+def test_the_file_format_does_not_follow_the_class(tmp_path):
+    session = NotedSession("s-1", "Ada")
+    session.add(TEA)
+    save_session(session, tmp_path)
+    data = json.loads((tmp_path / "s-1.json").read_text(encoding="utf-8"))
+    assert set(data) == DOCUMENT_KEYS, "build the document by hand, key by key"
+
+
+@pytest.fixture
+def new_york_time(monkeypatch):
+    """The machine's local time zone is five hours behind UTC."""
+    if not hasattr(time, "tzset"):
+        pytest.skip("time.tzset() is POSIX only")
+    monkeypatch.setenv("TZ", "EST+05")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def test_saved_at_is_utc_whatever_the_local_time_zone(tmp_path, new_york_time):
+    assert datetime.now().astimezone().utcoffset() == timedelta(hours=-5)
+    session = CartSession("s-1", "Ada")
+    save_session(session, tmp_path)
+    assert session.saved_at.utcoffset() == timedelta(0)
+    data = json.loads((tmp_path / "s-1.json").read_text(encoding="utf-8"))
+    assert datetime.fromisoformat(data["saved_at"]).utcoffset() == timedelta(0)
+
+
+def test_a_failed_save_keeps_the_old_file(tmp_path, monkeypatch):
+    session = CartSession("s-1", "Ada")
+    session.add(TEA)
+    path = save_session(session, tmp_path)
+    before = path.read_bytes()
+
+    def disk_full(*args):
+        raise OSError("disk full (simulated)")
+
+    monkeypatch.setattr(os, "replace", disk_full)
+    session.add(MUG)
+    with pytest.raises(OSError):
+        save_session(session, tmp_path)
+    assert path.read_bytes() == before, "save atomically, with atomic_write_bytes()"
+    assert list(tmp_path.iterdir()) == [path]
+
+
+@pytest.mark.parametrize("stage", STAGES)
+def test_a_session_resumes_at_every_stage(tmp_path, stage):
+    session = CartSession("s-1", "Ada")
+    session.add(TEA)
+    while session.stage != stage:
+        session.advance()
+    save_session(session, tmp_path)
+    assert resume_session(tmp_path, "s-1", "Ada").stage == stage
+
+
+def test_a_saved_session_keeps_its_own_customer(tmp_path):
+    save_session(CartSession("s-1", "Ada"), tmp_path)
+    assert resume_session(tmp_path, "s-1", "Grace").customer == "Ada"
+    assert resume_session(tmp_path, "s-2", "Grace").customer == "Grace"
 
 
 def test_the_price_a_customer_saw_is_kept_after_a_price_change(tmp_path):
@@ -66,12 +157,14 @@ def test_the_price_a_customer_saw_is_kept_after_a_price_change(tmp_path):
 
 RESTARTED = """
 import sys
+from pathlib import Path
 from app.domain import Product
 from app.files.session_store import resume_session, save_session
-session = resume_session(sys.argv[1], "s-1", "Ada")
+folder = Path(sys.argv[1])
+session = resume_session(folder, "s-1", "Ada")
 session.add(Product(sku="COF-1", name="Espresso", price="12.90"))
 session.advance()
-save_session(session, sys.argv[1])
+save_session(session, folder)
 """
 
 
@@ -143,14 +236,18 @@ def broken(change):
 
 
 @pytest.mark.parametrize(
-    "text",
+    "content",
     [
         OLDER_RUN.read_text(encoding="utf-8")[:200],
+        OLDER_RUN.read_text(encoding="utf-8").replace("Ada", "Zoë").encode("latin-1"),
         "",
         broken(lambda d: d["lines"][0].update(unit_price=3.2)),
         broken(lambda d: d["lines"][0].update(unit_price="cheap")),
         broken(lambda d: d["lines"][0].update(unit_price=3)),
         broken(lambda d: d["lines"][0].update(unit_price=None)),
+        broken(lambda d: d["lines"][0].update(unit_price="-3.20")),
+        broken(lambda d: d["lines"][0].update(unit_price="NaN")),
+        broken(lambda d: d["lines"][0].update(unit_price="3.205")),
         broken(lambda d: d["lines"][0].update(quantity=0)),
         broken(lambda d: d["lines"][0].update(quantity="2")),
         broken(lambda d: d["lines"][0].update(quantity=True)),
@@ -163,11 +260,15 @@ def broken(change):
     ],
     ids=[
         "truncated",
+        "not-utf8",
         "empty",
         "float-price",
         "text-price",
         "int-price",
         "null-price",
+        "negative-price",
+        "nan-price",
+        "three-decimal-price",
         "zero-quantity",
         "quantity-as-text",
         "quantity-as-true",
@@ -179,9 +280,11 @@ def broken(change):
         "not-an-object",
     ],
 )
-def test_a_broken_session_file_is_a_clear_error_and_is_kept(tmp_path, text):
+def test_a_broken_session_file_is_a_clear_error_and_is_kept(tmp_path, content):
     path = tmp_path / "ada-2025.json"
-    path.write_text(text, encoding="utf-8")
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    path.write_bytes(content)
     with pytest.raises(CorruptFile, match="ada-2025.json"):
         resume_session(tmp_path, "ada-2025", "Ada")
-    assert path.read_text(encoding="utf-8") == text
+    assert path.read_bytes() == content

@@ -72,6 +72,195 @@ VARIANTS = [
 """,
         ),
     ),
+    wrong(
+        "json.dumps(asdict(session), default=str): times with a space, format follows the class",
+        replace_function(
+            STORE,
+            "save_session",
+            """
+            def save_session(session: cart.CartSession, folder: Path) -> Path:
+                from dataclasses import asdict
+
+                path = session_path(folder, session.session_id)
+                session.saved_at = utc_now()
+                document = {"format": FORMAT, "version": VERSION, **asdict(session)}
+                text = json.dumps(document, indent=2, default=str) + "\\n"
+                atomic_write_bytes(path, text.encode("utf-8"))
+                return path
+            """,
+        ),
+    ),
+    wrong(
+        "asdict() with ISO times: the file format still follows the class",
+        replace_function(
+            STORE,
+            "save_session",
+            """
+            def save_session(session: cart.CartSession, folder: Path) -> Path:
+                from dataclasses import asdict
+
+                def plain(value):
+                    if isinstance(value, datetime):
+                        return value.isoformat()
+                    return str(value)
+
+                path = session_path(folder, session.session_id)
+                session.saved_at = utc_now()
+                document = {"format": FORMAT, "version": VERSION, **asdict(session)}
+                text = json.dumps(document, indent=2, default=plain) + "\\n"
+                atomic_write_bytes(path, text.encode("utf-8"))
+                return path
+            """,
+        ),
+    ),
+    wrong(
+        "writes the file in place with path.write_text(), not atomically",
+        replace_text(
+            STORE,
+            old='    atomic_write_bytes(path, text.encode("utf-8"))\n',
+            new='    path.write_text(text, encoding="utf-8")\n',
+        ),
+    ),
+    wrong(
+        "leaves the version out of the file",
+        replace_text(STORE, old='        "version": VERSION,\n', new=""),
+    ),
+    wrong(
+        "writes the version as the string '1'",
+        replace_text(
+            STORE,
+            old='        "version": VERSION,\n',
+            new='        "version": str(VERSION),\n',
+        ),
+    ),
+    wrong(
+        "stamps saved_at in the machine's local time zone (aware, not UTC)",
+        replace_text(
+            STORE,
+            old="    session.saved_at = utc_now()\n",
+            new="    session.saved_at = datetime.now().astimezone()\n",
+        ),
+    ),
+    wrong(
+        "checks money by hand: Decimal(price), InvalidOperation turned into ValueError",
+        replace_text(
+            STORE,
+            old='        price = parse_price(item["unit_price"])\n',
+            new="""\
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            price = Decimal(item["unit_price"])
+        except InvalidOperation:
+            raise ValueError(f"bad price {item['unit_price']!r}") from None
+""",
+        ),
+    ),
+    wrong(
+        "checks money by hand but lets Decimal's InvalidOperation escape the catch",
+        replace_text(
+            STORE,
+            old='        price = parse_price(item["unit_price"])\n',
+            new="""\
+        from decimal import Decimal
+
+        price = Decimal(item["unit_price"])
+        if not price.is_finite() or price < 0 or price != price.quantize(Decimal("0.01")):
+            raise ValueError(f"bad price {item['unit_price']!r}")
+""",
+        ),
+    ),
+    wrong(
+        "rounds the price to cents (3.205 becomes 3.20) instead of refusing it",
+        replace_text(
+            STORE,
+            old='        price = parse_price(item["unit_price"])\n',
+            new="""\
+        from decimal import Decimal, InvalidOperation
+
+        try:
+            rounded = Decimal(item["unit_price"]).quantize(Decimal("0.01"))
+        except InvalidOperation:
+            raise ValueError(f"bad price {item['unit_price']!r}") from None
+        price = parse_price(str(rounded))
+""",
+        ),
+    ),
+    wrong(
+        "catches only JSONDecodeError, so a file that is not UTF-8 leaks UnicodeDecodeError",
+        replace_text(
+            STORE,
+            old="except (UnicodeDecodeError, json.JSONDecodeError) as error:",
+            new="except json.JSONDecodeError as error:",
+        ),
+    ),
+    wrong(
+        "a hand-typed stage list without 'done'",
+        replace_text(
+            STORE,
+            old='if data["stage"] not in cart.STAGES:',
+            new='if data["stage"] not in ("browsing", "address", "payment"):',
+        ),
+    ),
+    wrong(
+        "the customer argument overrides the one saved in the file",
+        replace_text(
+            STORE,
+            old="        return _session_from(data, session_id)\n",
+            new="""\
+        session = _session_from(data, session_id)
+        session.customer = customer
+        return session
+""",
+        ),
+    ),
+    alternative(
+        "own temporary file and Path.replace, dict(), format(), now().astimezone(UTC)",
+        replace_function(
+            STORE,
+            "save_session",
+            """
+            def save_session(session: cart.CartSession, folder: Path) -> Path:
+                import os
+                import tempfile
+                from datetime import timezone
+
+                path = session_path(folder, session.session_id)
+                session.saved_at = datetime.now().astimezone(timezone.utc)
+                lines = [
+                    dict(
+                        sku=line.sku,
+                        name=line.name,
+                        unit_price=f"{line.unit_price:.2f}",
+                        quantity=line.quantity,
+                    )
+                    for line in session.lines
+                ]
+                document = dict(
+                    format=FORMAT,
+                    version=VERSION,
+                    session_id=session.session_id,
+                    customer=session.customer,
+                    stage=session.stage,
+                    coupon=session.coupon,
+                    started_at=session.started_at.isoformat(),
+                    saved_at=session.saved_at.isoformat(),
+                    lines=lines,
+                )
+                handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".part")
+                try:
+                    with os.fdopen(handle, "w", encoding="utf-8") as file:
+                        json.dump(document, file)
+                        file.flush()
+                        os.fsync(file.fileno())
+                    Path(temporary).replace(path)
+                except BaseException:
+                    Path(temporary).unlink(missing_ok=True)
+                    raise
+                return path
+            """,
+        ),
+    ),
     alternative(
         "everything inside resume_session, isinstance checks, other messages",
         replace_function(
