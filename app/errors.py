@@ -70,7 +70,13 @@ class InvalidProduct(StoreError, ValueError):
 
 
 class DatabaseBusy(StoreError):
-    """Another connection held the database's lock longer than the store waits."""
+    """The database could not be used now; nothing was written.
+
+    Another connection held the lock longer than the store waits
+    (SQLITE_BUSY), or this connection's own pending statement conflicts
+    (SQLITE_LOCKED, such as a DROP TABLE while a SELECT on it is unfinished).
+    Finish or close pending reads, then try again.
+    """
 
 
 # <<<

@@ -26,6 +26,15 @@ def sqlite_error(conn, sql, *params):
     return caught.value
 
 
+def reported(kind, name, message):
+    """An error as sqlite3 reports result code ``name`` (for codes a test cannot
+    provoke on demand): both sqlite_errorname and the integer sqlite_errorcode."""
+    error = kind(message)
+    error.sqlite_errorname = name
+    error.sqlite_errorcode = getattr(sqlite3, name)
+    return error
+
+
 def test_a_duplicate_sku_raises_duplicate_sku_and_keeps_the_first(conn):
     add_product(conn, make())
     with pytest.raises(DuplicateSku) as caught:
@@ -87,14 +96,25 @@ def test_a_locked_database_is_a_clear_error_and_nothing_is_lost(tmp_path):
         "INSERT INTO products (sku, name, price_cents, category_id, created_at)"
         " VALUES ('TEA-9', 'Tea', 1, 999, '2026-01-01')",  # FOREIGN KEY
         "INSERT INTO categories (name) VALUES ('tea')",  # UNIQUE, not products.sku
+        "INSERT INTO products (id, sku, name, price_cents, created_at)"
+        " VALUES (1, 'TEA-9', 'Tea', 1, '2026-01-01')",  # PRIMARY KEY: a taken id
     ],
-    ids=["not-null", "foreign-key", "unique-category-name"],
+    ids=["not-null", "foreign-key", "unique-category-name", "primary-key"],
 )
 def test_every_other_constraint_is_invalid_product(conn, sql):
     conn.execute("INSERT INTO categories (name) VALUES ('tea')")
+    add_product(conn, make())  # id 1
     error = sqlite_error(conn, sql)
     assert error.sqlite_errorname.startswith("SQLITE_CONSTRAINT_")
     assert isinstance(store_error(error, "TEA-9"), InvalidProduct)
+
+
+def test_a_taken_sku_in_another_table_is_not_a_duplicate_product(conn):
+    conn.execute("CREATE TABLE labels (sku TEXT UNIQUE, text TEXT)")
+    conn.execute("INSERT INTO labels VALUES ('TEA-001', 'Organic')")
+    error = sqlite_error(conn, "INSERT INTO labels VALUES ('TEA-001', 'Fair')")
+    assert error.sqlite_errorname == "SQLITE_CONSTRAINT_UNIQUE"
+    assert isinstance(store_error(error, "TEA-001"), InvalidProduct)
 
 
 def test_a_message_that_looks_like_a_duplicate_sku_is_not_one(conn):
@@ -118,6 +138,46 @@ def test_a_table_that_is_locked_by_a_pending_read_is_database_busy(conn):
     reading.fetchall()
     assert error.sqlite_errorname == "SQLITE_LOCKED"
     assert isinstance(store_error(error), DatabaseBusy)
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("SQLITE_BUSY_SNAPSHOT", "database is locked"),  # WAL: a stale read snapshot
+        ("SQLITE_BUSY_TIMEOUT", "database is locked"),
+        ("SQLITE_LOCKED_SHAREDCACHE", "database table is locked"),
+    ],
+)
+def test_an_extended_busy_or_locked_code_is_database_busy(name, message):
+    error = reported(sqlite3.OperationalError, name, message)
+    assert isinstance(store_error(error, "TEA-001"), DatabaseBusy)
+
+
+def test_a_read_only_database_is_not_busy_and_is_left_as_it_is(tmp_path):
+    path = tmp_path / "store.db"
+    writer = connect(path)
+    create_schema(writer)
+    writer.close()
+    reader = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, isolation_level=None)
+    with pytest.raises(sqlite3.OperationalError) as caught:
+        add_product(reader, make())  # retrying would never help
+    reader.close()
+    assert caught.value.sqlite_errorname == "SQLITE_READONLY"
+    assert store_error(caught.value, "TEA-001") is caught.value
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("SQLITE_FULL", "database or disk is full"),
+        ("SQLITE_IOERR_WRITE", "disk I/O error"),
+        ("SQLITE_READONLY_DBMOVED", "attempt to write a readonly database"),
+        ("SQLITE_CANTOPEN", "unable to open database file"),
+    ],
+)
+def test_an_operational_error_that_is_not_a_lock_is_left_as_it_is(name, message):
+    error = reported(sqlite3.OperationalError, name, message)
+    assert store_error(error, "TEA-001") is error
 
 
 @pytest.mark.parametrize(

@@ -21,9 +21,12 @@ def store_error(error: sqlite3.Error, sku: str | None = None) -> Exception:
 
     Decide by error.sqlite_errorname (Python 3.11+), never by guessing:
     a UNIQUE failure on products.sku is DuplicateSku; any other constraint
-    failure (CHECK, NOT NULL, FOREIGN KEY) is InvalidProduct; a lock held
-    longer than the busy timeout (SQLITE_BUSY, SQLITE_LOCKED) is DatabaseBusy.
-    Anything else is a bug rather than bad input: return ``error`` itself.
+    failure (CHECK, NOT NULL, FOREIGN KEY, PRIMARY KEY...) is InvalidProduct;
+    SQLITE_BUSY (another connection held the lock longer than the busy
+    timeout) and SQLITE_LOCKED (a conflict inside this connection, such as
+    its own pending read) are DatabaseBusy, extended codes included.
+    Anything else (a bug, a read-only file, a full disk) is not for the
+    caller to retry: return ``error`` itself.
     """
     name = getattr(error, "sqlite_errorname", "")
     if name == "SQLITE_CONSTRAINT_UNIQUE" and "products.sku" in str(error):
@@ -32,8 +35,8 @@ def store_error(error: sqlite3.Error, sku: str | None = None) -> Exception:
         return InvalidProduct(f"the database refused product {sku!r}: {error}")
     if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
         return DatabaseBusy(
-            f"the database is locked by another connection ({error}); nothing"
-            " was written: try again when the other writer has finished"
+            f"the database could not be used now ({error}); nothing was written:"
+            " finish or close pending reads, then try again"
         )
     return error
 

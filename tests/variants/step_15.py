@@ -95,6 +95,63 @@ VARIANTS = [
             new='DuplicateSku("that SKU is already taken; choose another")',
         ),
     ),
+    wrong(
+        "every OperationalError but SQLITE_ERROR is busy (read-only, full disk...)",
+        replace_text(
+            ERRORS,
+            old='if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):',
+            new='if isinstance(error, sqlite3.OperationalError) and name != "SQLITE_ERROR":',
+        ),
+    ),
+    wrong(
+        "every error with a result code but SQLITE_ERROR is busy",
+        replace_text(
+            ERRORS,
+            old='if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):',
+            new='if name not in ("", "SQLITE_ERROR"):',
+        ),
+    ),
+    wrong(
+        "a list of constraint codes that forgets PRIMARY KEY",
+        replace_text(
+            ERRORS,
+            old='if name.startswith("SQLITE_CONSTRAINT"):',
+            new="""if name in (
+        "SQLITE_CONSTRAINT_UNIQUE",
+        "SQLITE_CONSTRAINT_NOTNULL",
+        "SQLITE_CONSTRAINT_CHECK",
+        "SQLITE_CONSTRAINT_FOREIGNKEY",
+        "SQLITE_CONSTRAINT_TRIGGER",
+    ):""",
+        ),
+    ),
+    wrong(
+        "exact names SQLITE_BUSY and SQLITE_LOCKED, no extended codes",
+        replace_text(
+            ERRORS,
+            old='if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):',
+            new='if name in ("SQLITE_BUSY", "SQLITE_LOCKED"):',
+        ),
+    ),
+    wrong(
+        "exact integer codes SQLITE_BUSY and SQLITE_LOCKED, not masked by 0xFF",
+        replace_text(
+            ERRORS,
+            old='if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):',
+            new="""if getattr(error, "sqlite_errorcode", None) in (
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+    ):""",
+        ),
+    ),
+    wrong(
+        "any UNIQUE failure whose message says sku (another table's sku too)",
+        replace_text(
+            ERRORS,
+            old='if name == "SQLITE_CONSTRAINT_UNIQUE" and "products.sku" in str(error):',
+            new='if name == "SQLITE_CONSTRAINT_UNIQUE" and "sku" in str(error):',
+        ),
+    ),
     alternative(
         "integer result codes, other messages",
         replace_function(
@@ -134,6 +191,29 @@ VARIANTS = [
             return DatabaseBusy("busy")
         case _:
             return error
+"""
+            ),
+        ),
+    ),
+    alternative(
+        "the primary result name, cut from the extended one",
+        replace_function(
+            ERRORS,
+            "store_error",
+            translate(
+                """    name = getattr(error, "sqlite_errorname", None)
+    if not name:
+        return error
+    primary = "_".join(name.split("_")[:2])  # SQLITE_BUSY_SNAPSHOT -> SQLITE_BUSY
+    if name == "SQLITE_CONSTRAINT_UNIQUE":
+        table_column = str(error).removeprefix("UNIQUE constraint failed: ")
+        if table_column == "products.sku":
+            return DuplicateSku(f"the SKU {sku} belongs to another product")
+    if primary == "SQLITE_CONSTRAINT":
+        return InvalidProduct(f"product {sku} breaks a rule of the database")
+    if primary in ("SQLITE_BUSY", "SQLITE_LOCKED"):
+        return DatabaseBusy(f"could not use the database ({error}); retry")
+    return error
 """
             ),
         ),
