@@ -26,6 +26,16 @@ class DuplicateSku(StoreError):
 class ProductNotFound(StoreError, LookupError):
     """No product has this SKU."""
 
+    # >>> since 24
+    def __init__(
+        self, message: str, *, sku: str | None = None, line: int | None = None
+    ) -> None:
+        super().__init__(message)
+        # The SKU not found (and its line on a delivery note), for callers to act on.
+        self.sku, self.line = sku, line
+
+    # <<<
+
 
 # >>> since 08
 class UnsupportedFormatVersion(CorruptFile):
@@ -125,6 +135,10 @@ class OutOfStock(StoreError):
 class CustomerNotFound(StoreError, LookupError):
     """No customer has this id."""
 
+    def __init__(self, customer_id: int) -> None:
+        super().__init__(f"there is no customer {customer_id}")
+        self.customer_id = customer_id
+
 
 class DuplicateEmail(StoreError):
     """A second customer with an email address that is already taken."""
@@ -143,7 +157,21 @@ class InvalidAmount(StoreError, ValueError):
 
 
 class InvalidTransfer(StoreError, ValueError):
-    """A transfer or refund the rules do not allow (to oneself, too large)."""
+    """A transfer or refund the rules do not allow (to oneself, too large).
+
+    For a refund, ``transfer_id`` is the transfer asked for and ``left`` what
+    of it can still be refunded (None when the rule is not about the amount).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        transfer_id: int | None = None,
+        left: Decimal | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.transfer_id, self.left = transfer_id, left
 
 
 class InsufficientFunds(StoreError):
@@ -164,9 +192,17 @@ class DuplicateWallet(StoreError):
 class WalletNotFound(StoreError, LookupError):
     """No wallet belongs to this customer."""
 
+    def __init__(self, customer_id: int) -> None:
+        super().__init__(f"customer {customer_id} has no wallet")
+        self.customer_id = customer_id
+
 
 class TransferNotFound(StoreError, LookupError):
     """No transfer has this id."""
+
+    def __init__(self, transfer_id: int) -> None:
+        super().__init__(f"there is no transfer {transfer_id}")
+        self.transfer_id = transfer_id
 
 
 # <<<
@@ -175,6 +211,10 @@ class TransferNotFound(StoreError, LookupError):
 # >>> since 27
 class OrderNotReserved(StoreError):
     """An order that is not (or no longer) a reservation, so it cannot be cancelled."""
+
+    def __init__(self, order_id: int, status: str) -> None:
+        super().__init__(f"order {order_id} is {status}, not reserved; nothing changed")
+        self.order_id, self.status = order_id, status
 
 
 # <<<

@@ -73,7 +73,7 @@ def test_the_last_items_on_the_shelf_can_be_sold(conn, ada):
 
 def test_a_short_line_raises_out_of_stock_naming_the_sku_and_writes_nothing(conn, ada):
     before = everything(conn)
-    with pytest.raises(OutOfStock, match="POT") as caught:
+    with pytest.raises(OutOfStock) as caught:
         place_order(conn, ada, {"TEA": 2, "POT": 2})
     assert (caught.value.sku, caught.value.wanted, caught.value.available) == (
         "POT",
@@ -86,8 +86,13 @@ def test_a_short_line_raises_out_of_stock_naming_the_sku_and_writes_nothing(conn
 
 def test_a_short_first_line_stops_the_order_before_the_others(conn, ada):
     before = everything(conn)
-    with pytest.raises(OutOfStock, match="TEA"):
+    with pytest.raises(OutOfStock) as caught:
         place_order(conn, ada, {"TEA": 6, "POT": 1})
+    assert (caught.value.sku, caught.value.wanted, caught.value.available) == (
+        "TEA",
+        6,
+        5,
+    )
     assert everything(conn) == before
 
 
@@ -100,8 +105,9 @@ def test_a_write_that_fails_halfway_leaves_nothing_behind(conn, ada):
         " BEGIN SELECT RAISE(ABORT, 'the disk caught fire'); END"
     )
     before = everything(conn)
-    with pytest.raises(sqlite3.DatabaseError, match="fire"):
+    with pytest.raises(sqlite3.IntegrityError) as caught:
         place_order(conn, ada, {"TEA": 2, "POT": 1})
+    assert caught.value.sqlite_errorname == "SQLITE_CONSTRAINT_TRIGGER"
     assert everything(conn) == before
     assert not conn.in_transaction
 
@@ -120,26 +126,30 @@ def test_a_product_without_a_stock_row_is_out_of_stock(conn, ada):
 
 def test_an_unknown_sku_is_a_clear_error_and_writes_nothing(conn, ada):
     before = everything(conn)
-    with pytest.raises(ProductNotFound, match="NOPE"):
+    with pytest.raises(ProductNotFound) as caught:
         place_order(conn, ada, {"TEA": 1, "NOPE": 1})
+    assert caught.value.sku == "NOPE"
     assert everything(conn) == before
 
 
 def test_an_unknown_customer_is_a_clear_error_and_writes_nothing(conn):
     before = everything(conn)
-    with pytest.raises(CustomerNotFound, match="42"):
+    with pytest.raises(CustomerNotFound) as caught:
         place_order(conn, 42, {"TEA": 1})
+    assert caught.value.customer_id == 42
     assert everything(conn) == before
 
 
 @pytest.mark.parametrize("quantity", [0, -1, 1.5, True, "2"])
 def test_a_bad_quantity_is_refused_before_anything_is_written(conn, ada, quantity):
     before = everything(conn)
-    with pytest.raises(InvalidQuantity, match="TEA"):
+    with pytest.raises(InvalidQuantity):
         place_order(conn, ada, {"POT": 1, "TEA": quantity})
     assert everything(conn) == before
 
 
 def test_an_empty_order_is_refused(conn, ada):
-    with pytest.raises(InvalidQuantity, match="at least one"):
+    before = everything(conn)
+    with pytest.raises(InvalidQuantity):
         place_order(conn, ada, {})
+    assert everything(conn) == before

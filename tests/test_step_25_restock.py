@@ -71,8 +71,22 @@ def test_a_product_without_a_stock_row_gets_one(conn):
 
 def test_an_unknown_sku_names_its_line_and_changes_nothing(conn):
     before = everything(conn)
-    with pytest.raises(ProductNotFound, match=r"line 3: .*'NOPE'"):
+    with pytest.raises(ProductNotFound) as caught:
         restock(conn, [("TEA", 1), ("POT", 1), ("NOPE", 1), ("TEA", 1)])
+    assert (caught.value.line, caught.value.sku) == (3, "NOPE")
+    assert everything(conn) == before
+    assert not conn.in_transaction
+
+
+def test_an_unknown_sku_late_in_a_long_delivery_books_none_of_it(conn):
+    # Line 750 of 1,000: a solution that commits every few hundred lines
+    # has booked the first ones by then.
+    lines = [("TEA", 1), ("POT", 1)] * 500
+    lines[749] = ("NOPE", 1)
+    before = everything(conn)
+    with pytest.raises(ProductNotFound) as caught:
+        restock(conn, lines)
+    assert (caught.value.line, caught.value.sku) == (750, "NOPE")
     assert everything(conn) == before
     assert not conn.in_transaction
 
@@ -80,14 +94,16 @@ def test_an_unknown_sku_names_its_line_and_changes_nothing(conn):
 @pytest.mark.parametrize("quantity", [0, -4, 2.5, "3", None, True])
 def test_a_bad_quantity_names_its_line_and_changes_nothing(conn, quantity):
     before = everything(conn)
-    with pytest.raises(InvalidQuantity, match=r"line 2: .*'POT'"):
+    with pytest.raises(InvalidQuantity):
         restock(conn, [("TEA", 1), ("POT", quantity)])
     assert everything(conn) == before
 
 
 def test_an_empty_delivery_is_refused(conn):
-    with pytest.raises(InvalidQuantity, match="at least one line"):
+    before = everything(conn)
+    with pytest.raises(InvalidQuantity):
         restock(conn, [])
+    assert everything(conn) == before
 
 
 def test_a_failure_while_booking_the_stock_undoes_the_whole_delivery(conn):
@@ -98,15 +114,36 @@ def test_a_failure_while_booking_the_stock_undoes_the_whole_delivery(conn):
         " BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"
     )
     before = everything(conn)
-    with pytest.raises(sqlite3.DatabaseError, match="disk is full"):
+    with pytest.raises(sqlite3.IntegrityError) as caught:
         restock(conn, [("TEA", 1), ("POT", 1)])
+    assert caught.value.sqlite_errorname == "SQLITE_CONSTRAINT_TRIGGER"
+    assert everything(conn) == before
+    assert not conn.in_transaction
+
+
+def test_a_write_that_fails_at_line_501_of_1000_undoes_the_whole_delivery(conn):
+    conn.execute(
+        "CREATE TEMP TRIGGER crash BEFORE INSERT ON delivery_lines"
+        " WHEN NEW.line_no = 501"
+        " BEGIN SELECT RAISE(ABORT, 'the disk is full'); END"
+    )
+    before = everything(conn)
+    with pytest.raises(sqlite3.IntegrityError):
+        restock(conn, [("TEA", 1), ("POT", 2)] * 500)
     assert everything(conn) == before
     assert not conn.in_transaction
 
 
 def test_a_large_delivery_goes_through_in_one_call(conn):
     lines = [("TEA", 1)] * 2_000 + [("POT", 3)] * 1_000
-    delivery_id = restock(conn, lines)
+    statements = []
+    conn.set_trace_callback(statements.append)
+    try:
+        delivery_id = restock(conn, lines)
+    finally:
+        conn.set_trace_callback(None)
+    commits = [sql for sql in statements if sql.upper().startswith(("COMMIT", "END"))]
+    assert len(commits) == 1, "the whole delivery is one transaction: one COMMIT"
     assert stock(conn) == {"POT": 3_000, "TEA": 2_005}
     count = conn.execute(
         "SELECT count(*) FROM delivery_lines WHERE delivery_id = ?", (delivery_id,)

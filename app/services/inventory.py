@@ -36,9 +36,7 @@ def cancel_reservation(conn: sqlite3.Connection, order_id: int) -> None:
             ).fetchone()
             if row is None:
                 raise OrderNotFound(f"there is no order {order_id}")
-            raise OrderNotReserved(
-                f"order {order_id} is {row['status']}, not reserved; nothing changed"
-            )
+            raise OrderNotReserved(order_id, row["status"])
         conn.execute(
             "UPDATE stock SET quantity = stock.quantity + item.quantity"
             " FROM order_items AS item"
@@ -75,7 +73,9 @@ def reserve(
                 (sku,),
             ).fetchone()
             if row is None:
-                raise ProductNotFound(f"no product has SKU {sku!r}; nothing reserved")
+                raise ProductNotFound(
+                    f"no product has SKU {sku!r}; nothing reserved", sku=sku
+                )
             if row["on_hand"] < quantity:
                 raise OutOfStock(sku, quantity, row["on_hand"])
             basket.append((row["id"], quantity, row["price_cents"]))
@@ -86,7 +86,7 @@ def reserve(
                 (customer_id, utc_now().isoformat()),
             ).lastrowid
         except sqlite3.IntegrityError:
-            raise CustomerNotFound(f"there is no customer {customer_id}") from None
+            raise CustomerNotFound(customer_id) from None
         for product_id, quantity, price_cents in basket:
             # No "AND quantity >= ?" needed: we have held the write lock since
             # BEGIN IMMEDIATE, so the stock is still what we just read.

@@ -93,7 +93,7 @@ def place_order(
                 (customer_id, utc_now().isoformat()),
             ).lastrowid
         except sqlite3.IntegrityError:
-            raise CustomerNotFound(f"there is no customer {customer_id}") from None
+            raise CustomerNotFound(customer_id) from None
         assert order_id is not None
         for sku, quantity in wanted.items():
             take_from_stock(conn, sku, quantity, order_id)
@@ -108,7 +108,9 @@ def take_from_stock(
         "SELECT id, price_cents FROM products WHERE sku = ?", (sku,)
     ).fetchone()
     if product is None:
-        raise ProductNotFound(f"no product has SKU {sku!r}; nothing was ordered")
+        raise ProductNotFound(
+            f"no product has SKU {sku!r}; nothing was ordered", sku=sku
+        )
     # The condition and the change are one statement: the stock we check is
     # the stock we change, and the CHECK (quantity >= 0) is the last guard.
     taken = conn.execute(

@@ -78,7 +78,9 @@ def product_id(conn: sqlite3.Connection, sku: str, line_no: int) -> int:
     row = conn.execute("SELECT id FROM products WHERE sku = ?", (sku,)).fetchone()
     if row is None:
         raise ProductNotFound(
-            f"line {line_no}: no product has SKU {sku!r}; nothing was restocked"
+            f"line {line_no}: no product has SKU {sku!r}; nothing was restocked",
+            sku=sku,
+            line=line_no,
         )
     return row[0]
 

@@ -67,11 +67,12 @@ def refund(
             (transfer_id,),
         ).fetchone()
         if paid is None:
-            raise TransferNotFound(f"there is no transfer {transfer_id}")
+            raise TransferNotFound(transfer_id)
         if paid["refund_of"] is not None:
             raise InvalidTransfer(
                 f"transfer {transfer_id} is a refund; refund transfer"
-                f" {paid['refund_of']} instead"
+                f" {paid['refund_of']} instead",
+                transfer_id=transfer_id,
             )
         refunded = conn.execute(
             "SELECT COALESCE(SUM(amount_cents), 0) FROM transfers WHERE refund_of = ?",
@@ -83,7 +84,9 @@ def refund(
             raise InvalidTransfer(
                 f"transfer {transfer_id} paid {from_cents(paid['amount_cents'])} and"
                 f" {from_cents(refunded)} of it is refunded already: at most"
-                f" {from_cents(left)} can be refunded"
+                f" {from_cents(left)} can be refunded",
+                transfer_id=transfer_id,
+                left=from_cents(left),
             )
         return move_money(
             conn, paid["to_customer"], paid["from_customer"], cents, transfer_id
@@ -114,7 +117,7 @@ def move_money(
         "UPDATE wallets SET balance_cents = balance_cents + ? WHERE customer_id = ?",
         (cents, target),
     ).rowcount:
-        raise WalletNotFound(f"customer {target} has no wallet")
+        raise WalletNotFound(target)
     cursor = conn.execute(
         "INSERT INTO transfers"
         " (from_customer, to_customer, amount_cents, refund_of, created_at)"

@@ -44,7 +44,7 @@ def open_wallet(
         except sqlite3.IntegrityError:
             raise DuplicateWallet(f"customer {customer_id} has a wallet") from None
     else:
-        raise CustomerNotFound(f"there is no customer {customer_id}")
+        raise CustomerNotFound(customer_id)
 
 
 def balance(conn: sqlite3.Connection, customer_id: int) -> Decimal:
@@ -53,7 +53,7 @@ def balance(conn: sqlite3.Connection, customer_id: int) -> Decimal:
         "SELECT balance_cents FROM wallets WHERE customer_id = ?", (customer_id,)
     ).fetchone()
     if row is None:
-        raise WalletNotFound(f"customer {customer_id} has no wallet")
+        raise WalletNotFound(customer_id)
     return from_cents(row[0])
 
 
