@@ -63,8 +63,15 @@ async def test_the_async_repository_keeps_the_contract(repo):
     assert [p.category for p in await repo.list()] == [None]
     assert [p.sku for p in await repo.search("green")] == ["TEA-1"]
     await repo.delete("TEA-1")
-    with pytest.raises(ProductNotFound):
-        await repo.get("TEA-1")
+    for call, argument in (
+        (repo.get, "TEA-1"),
+        (repo.delete, "TEA-1"),
+        (repo.update, make()),
+    ):
+        with pytest.raises(ProductNotFound) as missing:
+            await call(argument)
+        assert missing.value.skus == ("TEA-1",)
+    assert await repo.list() == []
 
 
 @pytest.mark.postgres
@@ -79,6 +86,7 @@ async def test_concurrent_tasks_each_use_their_own_session(repo):
     )
     assert outcomes.count(None) == 1
     assert all(isinstance(o, DuplicateSku) for o in outcomes if o is not None)
+    assert {o.skus for o in outcomes if o is not None} == {("SAME-1",)}
     assert len(await repo.list()) == 21
 
 
