@@ -1,5 +1,7 @@
 """Variants of drill 30 (CRUD through sessions): proof that its tests grade fairly."""
 
+import dataclasses
+
 from workshop.variants import alternative, replace_function, replace_text, wrong
 
 REPO = "app/orm/repository.py"
@@ -199,3 +201,8 @@ VARIANTS = [
         ),
     ),
 ]
+
+# The contract suite's step-30 backends live in tests/contract/backends.py, so the
+# engine's default selection (test files that say mark.step) misses them: name them.
+TESTS = ("tests/test_step_30_sessions.py", "tests/contract")
+VARIANTS = [dataclasses.replace(variant, tests=TESTS) for variant in VARIANTS]

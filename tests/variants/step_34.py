@@ -1,5 +1,7 @@
 """Variants of drill 34 (AsyncSession repository): proof that its tests grade fairly."""
 
+import dataclasses
+
 from workshop.variants import alternative, replace_function, replace_text, wrong
 
 REPO = "app/orm/async_repository.py"
@@ -182,3 +184,12 @@ VARIANTS = [
         ),
     ),
 ]
+
+# The contract suite's step-34 backends live in tests/contract/backends.py, so the
+# engine's default selection (test files that say mark.step) misses them: name them.
+TESTS = (
+    "tests/test_step_34_async.py",
+    "tests/test_step_34_store_command.py",
+    "tests/contract",
+)
+VARIANTS = [dataclasses.replace(variant, tests=TESTS) for variant in VARIANTS]
