@@ -1,5 +1,6 @@
 """The store's own exceptions: what went wrong, in the store's words."""
 
+from collections.abc import Iterable
 from decimal import Decimal  # since 26
 
 
@@ -20,11 +21,27 @@ class UnsafeFile(CorruptFile):
 
 
 class DuplicateSku(StoreError):
-    """A second product with a SKU that is already taken."""
+    """A second product with a SKU that is already taken.
+
+    ``skus`` holds the SKUs concerned when the raiser knows them (empty when
+    it does not); without a message, one is written from them.
+    """
+
+    def __init__(self, message: str = "", *, skus: Iterable[str] = ()) -> None:
+        self.skus = tuple(skus)
+        super().__init__(message or f"SKU {_listed(self.skus)} is already taken")
 
 
 class ProductNotFound(StoreError, LookupError):
-    """No product has this SKU."""
+    """No product has this SKU; ``skus`` holds every missing one when known."""
+
+    def __init__(self, message: str = "", *, skus: Iterable[str] = ()) -> None:
+        self.skus = tuple(skus)
+        super().__init__(message or f"no product has SKU {_listed(self.skus)}")
+
+
+def _listed(skus: tuple[str, ...]) -> str:
+    return ", ".join(map(repr, skus))
 
     # >>> since 24
     def __init__(

@@ -123,18 +123,16 @@ class ProductRead(BaseModel):
 
 
 # >>> solution 29
-_REWORDED = {
-    "missing": "is required",
-    "extra_forbidden": "is not a field here; check its spelling",
-}
-
-
 def explain(error: ValidationError) -> str:
     """One line a person can act on per problem: "price: must be ... (got 9.999)"."""
+    reworded = {
+        "missing": "is required",
+        "extra_forbidden": "is not a field here; check its spelling",
+    }
     lines = []
     for problem in error.errors(include_url=False):
         where = ".".join(str(part) for part in problem["loc"]) or "input"
-        message = _REWORDED.get(problem["type"]) or re.sub(
+        message = reworded.get(problem["type"]) or re.sub(
             r"^(\w+ )?[Ii]nput should|^(String|Decimal|Value) should",
             "must",
             problem["msg"],

@@ -34,6 +34,9 @@ def unavailable(reason: str) -> None:
     pytest.skip(f"no PostgreSQL ({reason}); set {postgres.URL_VARIABLE} to run this")
 
 
+LOCK_TIMEOUT = "15s"
+
+
 def database() -> PgUrls:
     """The run's database (drills_<pid>_<random>), made once per test run."""
     global _database, _problem
@@ -48,6 +51,9 @@ def database() -> PgUrls:
             raise  # unreachable: unavailable() always raises
         name = f"drills_{os.getpid()}_{secrets.token_hex(4)}"
         _admin(server, f'CREATE DATABASE "{name}"')
+        # A session left open by buggy code holds its locks; the next test's
+        # DROP TABLE then fails after this long instead of waiting forever.
+        _admin(server, f"ALTER DATABASE \"{name}\" SET lock_timeout = '{LOCK_TIMEOUT}'")
         _exits.callback(
             _admin, server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
         )

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 import psycopg2
 import pytest
 from sqlalchemy import event, func, select
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.domain import Product
-from app.errors import DuplicateSku
+from app.errors import DuplicateSku, ProductNotFound
 from app.orm import models
 from app.orm.database import (
     create_schema,
@@ -63,14 +63,34 @@ def test_products_of_one_category_share_one_category_row(repo, engine):
 
 def test_a_refused_add_leaves_nothing_behind_not_even_its_new_category(repo, engine):
     repo.add(make("TEA-1"))
-    with pytest.raises(DuplicateSku, match="TEA-1"):
+    with pytest.raises(DuplicateSku) as refused:
         repo.add(make("TEA-1", category="brand new"))
+    assert refused.value.skus == ("TEA-1",)
     assert [c.name for c in table(engine, models.Category)] == ["tea"]
+
+
+def test_another_integrity_error_is_not_mistaken_for_a_duplicate(repo):
+    nameless = Product(sku="TEA-1", name=None, price="3.50", created_at=WHEN)
+    with pytest.raises(IntegrityError):  # NOT NULL, not the SKU's UNIQUE
+        repo.add(nameless)
+    assert repo.list() == []
+
+
+@pytest.mark.parametrize("call", ["get", "update", "delete"])
+def test_a_missing_sku_is_product_not_found_naming_it(repo, call):
+    repo.add(make("TEA-1"))
+    argument = make("NOPE-1") if call == "update" else "NOPE-1"
+    with pytest.raises(ProductNotFound) as missing:
+        getattr(repo, call)(argument)
+    assert missing.value.skus == ("NOPE-1",)
+    assert repo.list() == [make("TEA-1")]
 
 
 def test_every_call_gives_its_connection_back(repo, engine):
     repo.add(make())
     repo.update(make(category="green"))
+    repo.get("TEA-1")
+    repo.list()
     repo.search("tea")
     with pytest.raises(DuplicateSku):
         repo.add(make())
@@ -94,8 +114,9 @@ def test_a_unique_violation_on_postgresql_becomes_duplicate_sku(postgres_urls):
     repository = OrmProductRepository(make_sessions(engine))
     try:
         repository.add(make())
-        with pytest.raises(DuplicateSku, match="'TEA-1' is already taken"):
+        with pytest.raises(DuplicateSku) as refused:
             repository.add(make(category="other"))
+        assert refused.value.skus == ("TEA-1",)
         assert [p.category for p in repository.list()] == ["tea"]
     finally:
         repository.close()

@@ -7,7 +7,12 @@ import pytest
 
 from app.domain import Product
 from app.orm.database import make_sessions
-from app.orm.queries import delete_category_products, find_products, reprice_category
+from app.orm.queries import (
+    SORTS,
+    delete_category_products,
+    find_products,
+    reprice_category,
+)
 from app.orm.repository import OrmProductRepository
 from tests.statements import recorded
 
@@ -63,9 +68,28 @@ def test_text_filter_is_literal_and_case_insensitive(session):
     ]
 
 
+def test_a_price_of_zero_is_a_real_filter(session):
+    assert find_products(session, max_price=Decimal("0")) == []
+    assert skus(find_products(session, max_price=Decimal("2.99"))) == ["TEA-2"]
+
+
+def test_equal_sort_keys_are_broken_by_sku_so_pages_are_stable(engine):
+    # Stored after TEA-1, at the same price: only the tie-breaker puts it first.
+    repository = OrmProductRepository(make_sessions(engine))
+    repository.add(Product("AAA-1", "Green tea", "3.50", "tea", START))
+    with make_sessions(engine)() as session:
+        by_price = skus(find_products(session, order_by="price"))
+        by_name = skus(find_products(session, order_by="name"))
+        newest = skus(find_products(session, order_by="newest"))
+    assert by_price == ["TEA-2", "AAA-1", "TEA-1", "COF-1", "MUG-1", "TEA-3"]
+    assert by_name.index("AAA-1") == by_name.index("TEA-1") - 1
+    assert newest[-2:] == ["AAA-1", "TEA-1"]
+
+
 def test_an_unknown_sort_key_is_refused_with_the_choices(session):
-    with pytest.raises(ValueError, match="order_by must be one of"):
+    with pytest.raises(ValueError) as refused:
         find_products(session, order_by="colour")
+    assert all(key in str(refused.value) for key in SORTS), "list every choice"
 
 
 def test_reprice_changes_one_category_in_one_update_rounded_to_cents(engine, session):
@@ -85,9 +109,28 @@ def test_reprice_changes_one_category_in_one_update_rounded_to_cents(engine, ses
 
 
 def test_a_discount_that_would_make_prices_negative_is_refused(session):
-    with pytest.raises(ValueError, match="zero or negative"):
+    with pytest.raises(ValueError):
         reprice_category(session, "tea", Decimal("-100"))
     assert find_products(session, category="tea")[0].price == Decimal("3.50")
+    assert reprice_category(session, "tea", Decimal("-50")) == 3
+    assert find_products(session, category="tea")[0].price == Decimal("1.75")
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda session: reprice_category(session, "tea", Decimal("10")),
+        lambda session: delete_category_products(session, "tea"),
+    ],
+    ids=["reprice", "delete"],
+)
+def test_the_caller_owns_the_transaction(engine, change):
+    with make_sessions(engine)() as session:
+        change(session)
+        session.rollback()
+    with make_sessions(engine)() as session:
+        prices = [p.price for p in find_products(session, category="tea")]
+    assert prices == [Decimal("3.50"), Decimal("2.99"), Decimal("10.00")]
 
 
 def test_delete_category_products_removes_only_that_category(engine, session):

@@ -24,6 +24,11 @@ from app.orm.orders import place_order
 from tests import pg
 
 WHEN = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+LEFT_OPEN = """
+SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+WHERE datname = current_database() AND pid <> pg_backend_pid()
+AND state LIKE 'idle in transaction%'
+"""
 
 
 def make(sku="TEA-1", category="tea"):
@@ -34,6 +39,10 @@ def make(sku="TEA-1", category="tea"):
 async def engine():
     # NullPool: no connection outlives this test's event loop.
     engine = create_async_engine(pg.database().asyncpg, poolclass=NullPool)
+    async with engine.connect() as connection:
+        # A session that an earlier, failed test left open holds locks that would
+        # block the DROP TABLE below: end it (only this run uses this database).
+        await connection.execute(text(LEFT_OPEN))
     await create_async_schema(engine, reset=True)
     yield engine
     await engine.dispose()
@@ -63,22 +72,38 @@ async def test_the_async_repository_keeps_the_contract(repo):
     assert [p.category for p in await repo.list()] == [None]
     assert [p.sku for p in await repo.search("green")] == ["TEA-1"]
     await repo.delete("TEA-1")
-    with pytest.raises(ProductNotFound):
-        await repo.get("TEA-1")
+    for call, argument in (
+        (repo.get, "TEA-1"),
+        (repo.delete, "TEA-1"),
+        (repo.update, make()),
+    ):
+        with pytest.raises(ProductNotFound) as missing:
+            await call(argument)
+        assert missing.value.skus == ("TEA-1",)
+    assert await repo.list() == []
 
 
 @pytest.mark.postgres
 @pytest.mark.asyncio(loop_scope="function")
 async def test_concurrent_tasks_each_use_their_own_session(repo):
-    await asyncio.gather(*(repo.add(make(f"SKU-{n:02d}")) for n in range(20)))
-    fetched = await asyncio.gather(*(repo.get(f"SKU-{n:02d}") for n in range(20)))
-    assert [p.sku for p in fetched] == [f"SKU-{n:02d}" for n in range(20)]
+    # return_exceptions: a failure is one short assertion, not 20 tangled tracebacks.
+    added = await asyncio.gather(
+        *(repo.add(make(f"SKU-{n:02d}")) for n in range(20)), return_exceptions=True
+    )
+    assert added == [None] * 20
+    fetched = await asyncio.gather(
+        *(repo.get(f"SKU-{n:02d}") for n in range(20)), return_exceptions=True
+    )
+    assert [getattr(p, "sku", p) for p in fetched] == [
+        f"SKU-{n:02d}" for n in range(20)
+    ]
     outcomes = await asyncio.gather(
         *(repo.add(make("SAME-1", category=f"c{n}")) for n in range(5)),
         return_exceptions=True,
     )
     assert outcomes.count(None) == 1
     assert all(isinstance(o, DuplicateSku) for o in outcomes if o is not None)
+    assert {o.skus for o in outcomes if o is not None} == {("SAME-1",)}
     assert len(await repo.list()) == 21
 
 

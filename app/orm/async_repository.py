@@ -79,7 +79,7 @@ class AsyncOrmProductRepository:
                 )
         except IntegrityError as error:
             if is_duplicate_sku(error):
-                raise DuplicateSku(f"SKU {product.sku!r} is already taken") from None
+                raise DuplicateSku(skus=[product.sku]) from None
             raise
 
     async def get(self, sku: str) -> Product:
@@ -89,7 +89,7 @@ class AsyncOrmProductRepository:
             )
             found = result.one_or_none()
         if found is None:
-            raise ProductNotFound(f"no product has SKU {sku!r}")
+            raise ProductNotFound(skus=[sku])
         return to_domain(*found)
 
     async def list(self) -> list[Product]:
@@ -103,7 +103,7 @@ class AsyncOrmProductRepository:
                 select(models.Product).where(models.Product.sku == product.sku)
             )
             if row is None:
-                raise ProductNotFound(f"no product has SKU {product.sku!r}")
+                raise ProductNotFound(skus=[product.sku])
             row.name = product.name
             row.price = product.price
             row.category_id = await category_id(session, product.category)
@@ -115,7 +115,7 @@ class AsyncOrmProductRepository:
                 select(models.Product).where(models.Product.sku == sku)
             )
             if row is None:
-                raise ProductNotFound(f"no product has SKU {sku!r}")
+                raise ProductNotFound(skus=[sku])
             await session.delete(row)
 
     async def search(self, text: str) -> list[Product]:

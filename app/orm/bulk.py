@@ -83,7 +83,9 @@ def insert_products(
     if repeated := sorted(
         sku for sku, n in Counter(i.sku for i in items).items() if n > 1
     ):
-        raise DuplicateSku(f"SKU {', '.join(repeated)} appears more than once")
+        raise DuplicateSku(
+            f"SKU {', '.join(repeated)} appears more than once", skus=repeated
+        )
     when = created_at or utc_now()
     try:
         with sessions.begin() as session:
@@ -131,7 +133,7 @@ def set_prices(sessions: sessionmaker[Session], prices: Mapping[str, object]) ->
             )
         }
         if missing := sorted(set(checked) - set(ids)):
-            raise ProductNotFound(f"no product has SKU {', '.join(missing)}")
+            raise ProductNotFound(skus=missing)
         # ORM bulk UPDATE by primary key: one executemany, not one UPDATE per object.
         session.execute(
             update(models.Product),

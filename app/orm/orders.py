@@ -37,7 +37,7 @@ def place_order(
         )
     }
     if missing := sorted(set(lines) - set(products)):
-        raise ProductNotFound(f"no product has SKU {', '.join(map(repr, missing))}")
+        raise ProductNotFound(skus=missing)
     order = models.Order(
         customer=customer,
         placed_at=utc_now(),

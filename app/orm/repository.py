@@ -84,7 +84,7 @@ class OrmProductRepository(ProductRepository):
                 )
         except IntegrityError as error:
             if is_duplicate_sku(error):
-                raise DuplicateSku(f"SKU {product.sku!r} is already taken") from None
+                raise DuplicateSku(skus=[product.sku]) from None
             raise
 
     def get(self, sku: str) -> Product:
@@ -93,7 +93,7 @@ class OrmProductRepository(ProductRepository):
                 product_rows().where(models.Product.sku == sku)
             ).one_or_none()
         if found is None:
-            raise ProductNotFound(f"no product has SKU {sku!r}")
+            raise ProductNotFound(skus=[sku])
         return to_domain(*found)
 
     def list(self) -> list[Product]:
@@ -107,7 +107,7 @@ class OrmProductRepository(ProductRepository):
                 select(models.Product).where(models.Product.sku == product.sku)
             )
             if row is None:
-                raise ProductNotFound(f"no product has SKU {product.sku!r}")
+                raise ProductNotFound(skus=[product.sku])
             row.name = product.name
             row.price = product.price
             row.category_id = category_id(session, product.category)
@@ -119,7 +119,7 @@ class OrmProductRepository(ProductRepository):
                 select(models.Product).where(models.Product.sku == sku)
             )
             if row is None:
-                raise ProductNotFound(f"no product has SKU {sku!r}")
+                raise ProductNotFound(skus=[sku])
             session.delete(row)
 
     def search(self, text: str) -> list[Product]:
