@@ -55,7 +55,7 @@ class Catalog:
         """Add a product; DuplicateSku if its SKU is taken. Logged if logging."""
         with self._lock:
             if product.sku in self.products:
-                raise DuplicateSku(f"SKU {product.sku!r} is already taken")
+                raise DuplicateSku(skus=[product.sku])
             self.products[product.sku] = product
             self._index_words(product)
             self.__dict__.pop("total_value", None)  # the cached sum is stale now

@@ -33,25 +33,25 @@ class DuplicateSku(StoreError):
 
 
 class ProductNotFound(StoreError, LookupError):
-    """No product has this SKU; ``skus`` holds every missing one when known."""
+    """No product has this SKU; ``skus`` holds every missing one when known.
 
-    def __init__(self, message: str = "", *, skus: Iterable[str] = ()) -> None:
-        self.skus = tuple(skus)
+    ``sku`` is the first of them, and ``line`` the line of a delivery note or
+    file that names it, when there is one.
+    """
+
+    def __init__(
+        self, message: str = "", *, skus: Iterable[str] = (), line: int | None = None
+    ) -> None:
+        self.skus, self.line = tuple(skus), line
         super().__init__(message or f"no product has SKU {_listed(self.skus)}")
+
+    @property
+    def sku(self) -> str | None:
+        return self.skus[0] if self.skus else None
 
 
 def _listed(skus: tuple[str, ...]) -> str:
     return ", ".join(map(repr, skus))
-
-    # >>> since 24
-    def __init__(
-        self, message: str, *, sku: str | None = None, line: int | None = None
-    ) -> None:
-        super().__init__(message)
-        # The SKU not found (and its line on a delivery note), for callers to act on.
-        self.sku, self.line = sku, line
-
-    # <<<
 
 
 # >>> since 08

@@ -115,6 +115,13 @@ def _verdict(variant: Variant, results: dict) -> str | None:
     tests = results.get("tests", {})
     failed = {n: t for n, t in tests.items() if t["outcome"] == "failed"}
     errors = results.get("collect_errors", [])
+    status = results.get("exitstatus", 0)
+    if not errors and status not in (0, 1):
+        # An internal error or an interrupted run says nothing about the drill.
+        return (
+            f"({variant.kind} variant not judged): {variant.name!r}: pytest ended"
+            f" with exit status {status} (crashed or interrupted)"
+        )
     if variant.kind == WRONG:
         if not errors and any(t["error"] not in BROKEN_CODE for t in failed.values()):
             return None

@@ -67,14 +67,14 @@ class FileProductRepository(ProductRepository):
 
     def add(self, product: Product) -> None:
         if product.sku in self._products:
-            raise DuplicateSku(f"SKU {product.sku!r} is already taken")
+            raise DuplicateSku(skus=[product.sku])
         self._commit({**self._products, product.sku: copy.deepcopy(product)})
 
     def get(self, sku: str) -> Product:
         try:
             return copy.deepcopy(self._products[sku])
         except KeyError:
-            raise ProductNotFound(f"no product has SKU {sku!r}") from None
+            raise ProductNotFound(skus=[sku]) from None
 
     def list(self) -> list[Product]:
         return [copy.deepcopy(self._products[sku]) for sku in sorted(self._products)]

@@ -74,7 +74,7 @@ def reserve(
             ).fetchone()
             if row is None:
                 raise ProductNotFound(
-                    f"no product has SKU {sku!r}; nothing reserved", sku=sku
+                    f"no product has SKU {sku!r}; nothing reserved", skus=[sku]
                 )
             if row["on_hand"] < quantity:
                 raise OutOfStock(sku, quantity, row["on_hand"])

@@ -109,7 +109,7 @@ def take_from_stock(
     ).fetchone()
     if product is None:
         raise ProductNotFound(
-            f"no product has SKU {sku!r}; nothing was ordered", sku=sku
+            f"no product has SKU {sku!r}; nothing was ordered", skus=[sku]
         )
     # The condition and the change are one statement: the stock we check is
     # the stock we change, and the CHECK (quantity >= 0) is the last guard.

@@ -79,7 +79,7 @@ def product_id(conn: sqlite3.Connection, sku: str, line_no: int) -> int:
     if row is None:
         raise ProductNotFound(
             f"line {line_no}: no product has SKU {sku!r}; nothing was restocked",
-            sku=sku,
+            skus=[sku],
             line=line_no,
         )
     return row[0]

@@ -72,7 +72,7 @@ def get_product(conn: sqlite3.Connection, sku: str) -> Product:
     """The product with this SKU; ProductNotFound if there is none."""
     row = conn.execute(SELECT_PRODUCT + " WHERE sku = ?", (sku,)).fetchone()
     if row is None:
-        raise ProductNotFound(f"no product has SKU {sku!r}")
+        raise ProductNotFound(skus=[sku])
     return product_from_row(row)
 
 
@@ -101,7 +101,7 @@ def update_product(conn: sqlite3.Connection, product: Product) -> None:
     except sqlite3.Error as error:
         raise store_error(error, product.sku) from None
     if cursor.rowcount == 0:
-        raise ProductNotFound(f"no product has SKU {product.sku!r}")
+        raise ProductNotFound(skus=[product.sku])
 
 
 def delete_product(conn: sqlite3.Connection, sku: str) -> None:
@@ -111,7 +111,7 @@ def delete_product(conn: sqlite3.Connection, sku: str) -> None:
     except sqlite3.Error as error:
         raise store_error(error, sku) from None
     if cursor.rowcount == 0:
-        raise ProductNotFound(f"no product has SKU {sku!r}")
+        raise ProductNotFound(skus=[sku])
 
 
 # <<<

@@ -41,7 +41,7 @@ def stock_of(conn: sqlite3.Connection, sku: str) -> int:
         (sku,),
     ).fetchone()
     if row is None:
-        raise ProductNotFound(f"no product has SKU {sku!r}")
+        raise ProductNotFound(skus=[sku])
     return row["quantity"] or 0
 
 

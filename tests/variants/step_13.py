@@ -40,7 +40,7 @@ VARIANTS = [
             CRUD,
             old="""        raise store_error(error, product.sku) from None
     if cursor.rowcount == 0:
-        raise ProductNotFound(f"no product has SKU {product.sku!r}")
+        raise ProductNotFound(skus=[product.sku])
 """,
             new="""        raise store_error(error, product.sku) from None
 """,
@@ -52,7 +52,7 @@ VARIANTS = [
             CRUD,
             old="""        raise store_error(error, sku) from None
     if cursor.rowcount == 0:
-        raise ProductNotFound(f"no product has SKU {sku!r}")
+        raise ProductNotFound(skus=[sku])
 """,
             new="""        raise store_error(error, sku) from None
 """,

@@ -89,7 +89,7 @@ VARIANTS = [
         "the unknown SKU's error does not say which SKU",
         replace_text(
             ORDERS,
-            old='f"no product has SKU {sku!r}; nothing was ordered", sku=sku',
+            old='f"no product has SKU {sku!r}; nothing was ordered", skus=[sku]',
             new='f"no product has SKU {sku!r}; nothing was ordered"',
         ),
     ),
