@@ -145,3 +145,15 @@ def test_a_match_must_quote_the_text_or_it_is_wording():
     assert [problem.split(":")[1] for problem in found] == ["6", "8", "10"]
     assert "'already taken' is wording the text does not state" in found[0]
     assert "computed" in found[2]
+
+
+def test_a_crashed_run_judges_no_variant():
+    from workshop.variantcheck import _verdict
+    from workshop.variants import alternative
+
+    crashed = {"exitstatus": 3, "tests": {"t::a": {"outcome": "passed"}}}
+    for variant in (wrong("w"), alternative("a")):
+        assert "exit status 3" in (_verdict(variant, crashed) or "")
+    passed = {"exitstatus": 0, "tests": {"t::a": {"outcome": "passed"}}}
+    assert _verdict(alternative("a"), passed) is None
+    assert "every test passes" in (_verdict(wrong("w"), passed) or "")
