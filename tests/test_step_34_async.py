@@ -59,7 +59,7 @@ def repo(sessions):
 
 
 def test_a_session_handed_in_instead_of_a_factory_is_refused():
-    with pytest.raises(TypeError, match="not AsyncSession"):
+    with pytest.raises(TypeError):
         AsyncOrmProductRepository(AsyncSession())
 
 
@@ -125,7 +125,7 @@ async def test_orders_come_with_items_loaded_and_lazy_loads_are_refused(repo, se
     assert orders[0].items[0].unit_price == Decimal("3.50")
     async with sessions() as session:
         order = (await session.scalars(select(models.Order).limit(1))).one()
-        with pytest.raises(InvalidRequestError, match="lazy='raise'"):
+        with pytest.raises(InvalidRequestError):
             _ = order.items
 
 
