@@ -100,6 +100,32 @@ def run_pytest(folder: Path, args: tuple[str, ...] = ()) -> dict:
     return json.loads(report.read_text())
 
 
+# "step 07", "steps 35-43", "Step 12 and 13", "step-07"; a range names both ends.
+STEP_MENTION = re.compile(
+    r"\b[Ss]teps?[ -](\d{2})\b(?:\s*(?:-|to|and|or)\s*(\d{2})\b)?"
+)
+
+
+def unknown_steps(tree: Tree, known: set[int], label: str) -> list[str]:
+    """Invariant 7: texts and the store's code name only steps that exist."""
+    problems = []
+    for path, (_, data) in sorted(tree.items()):
+        if not (path.endswith(".md") or path.startswith(("app/", "alembic/"))):
+            continue
+        if path.startswith("workshop/") and not path.startswith("workshop/steps/"):
+            continue
+        text = data.decode("utf-8", errors="replace")
+        for match in STEP_MENTION.finditer(text):
+            named = {int(n) for n in match.groups() if n is not None}
+            if missing := sorted(named - known):
+                line = text.count("\n", 0, match.start()) + 1
+                problems.append(
+                    f"{label}: invariant 7 (unknown step): {path}:{line} names step"
+                    f" {missing[0]:02d}, which the manifest does not list"
+                )
+    return problems
+
+
 def later_content(tree: Tree, number: int, label: str) -> list[str]:
     problems = []
     for path, (_, data) in tree.items():

@@ -37,6 +37,7 @@ from workshop.treecheck import (
     installs_lints_imports,
     later_content,
     run_pytest,
+    unknown_steps,
     write_tree,
 )
 from workshop.variantcheck import VariantReport, check_variants, variants_by_step
@@ -73,6 +74,7 @@ def check_step(source: Source, number: int, tree: Tree, work: Path) -> StepRepor
     report.problems += installs_lints_imports(folder, label)
     report.problems += later_content(tree, number, label)
     report.problems += _unstated_wording(tree, number, label)
+    report.problems += unknown_steps(tree, set(source.manifest.numbers), label)
     results = run_pytest(folder)
     for error in results.get("collect_errors", []):
         report.problems.append(
@@ -176,6 +178,7 @@ def check_final(source: Source, work: Path) -> StepReport:
     folder = work / "final"
     write_tree(tree, folder)
     report.problems += installs_lints_imports(folder, "final")
+    report.problems += unknown_steps(tree, set(source.manifest.numbers), "final")
     results = run_pytest(folder)
     for error in results.get("collect_errors", []):
         report.problems.append(

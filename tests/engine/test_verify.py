@@ -112,3 +112,19 @@ def test_a_tree_that_does_not_install_is_caught(mini):
     )
     found = problems(verify(load_from_dir(mini), steps=[0], jobs=1))
     assert any("invariant 1 (installs)" in p for p in found), found
+
+
+def test_texts_and_code_may_name_only_steps_the_manifest_lists():
+    from workshop.treecheck import unknown_steps
+
+    tree = {
+        "workshop/steps/01-x.md": ("100644", b"See step 02, and steps 03-35.\n"),
+        "app/a.py": ("100644", b"# rewritten at step 40\n"),
+        "workshop/AUTHORING.md": ("100644", b"step 99 is maintainers' business\n"),
+        "tests/test_step_01_x.py": ("100644", b"# step 77\n"),
+    }
+    found = unknown_steps(tree, {0, 1, 2, 3}, "final")
+    assert found == [
+        "final: invariant 7 (unknown step): app/a.py:1 names step 40, which the manifest does not list",
+        "final: invariant 7 (unknown step): workshop/steps/01-x.md:1 names step 35, which the manifest does not list",
+    ]
