@@ -10,7 +10,9 @@ and the minimal-diff rule: step N -> its solution touches only files marked
 for N, and the solution -> step N+1 only what N+1 introduces. Finally:
 5. the final tree is main without markers, and every test passes there;
 6. every drill grades fairly: its wrong variants fail, its alternatives pass
-   (workshop/variantcheck.py).
+   (workshop/variantcheck.py), and its tests match no message wording that
+   the texts do not state (workshop/wording.py);
+7. texts and the store's code name only steps that the manifest lists.
 """
 
 from __future__ import annotations
