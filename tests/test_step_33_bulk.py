@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from pydantic import ValidationError
 from sqlalchemy import select
 
 from app.domain import Product
@@ -12,7 +13,7 @@ from app.orm import models
 from app.orm.bulk import import_products, insert_products, set_prices, validate_rows
 from app.orm.database import make_sessions
 from app.orm.repository import OrmProductRepository
-from app.schemas import ProductCreate
+from app.schemas import ProductCreate, explain
 from tests.statements import recorded
 
 WHEN = datetime(2026, 1, 1, tzinfo=UTC)
@@ -58,14 +59,28 @@ def test_a_large_import_is_a_few_statements_not_one_per_row(engine, sessions, re
     assert repo.get("SKU-0999").price == Decimal("999.99")
 
 
+def problems(data):
+    """explain()'s lines for ``data``: what the text says each row's report holds."""
+    with pytest.raises(ValidationError) as refused:
+        ProductCreate.model_validate(data)
+    return explain(refused.value).splitlines()
+
+
 def test_bad_rows_are_all_named_and_never_reach_the_database(engine, sessions, repo):
-    rows = [row("OK-1"), row("BAD-2", price=2.5), {"sku": "BAD-3", "price": "1"}]
+    rows = [
+        row("OK-1"),
+        row("BAD-2", price=2.5),
+        {"sku": "BAD-3", "price": "1"},
+        {"sku": "", "price": 1.5},  # several problems in one row
+    ]
     with recorded(engine) as statements, pytest.raises(InvalidInput) as caught:
         import_products(sessions, rows)
     assert statements == []
     message = str(caught.value)
-    assert "row 2: price: must be a string such as '9.99'" in message
-    assert "row 3: name: is required" in message
+    assert len(problems(rows[3])) >= 2
+    for number, data in enumerate(rows[1:], start=2):
+        for line in problems(data):
+            assert f"row {number}: {line}" in message, "every problem of every row"
     assert "row 1" not in message
     assert repo.list() == []
 
@@ -97,13 +112,22 @@ def test_a_sku_already_stored_rolls_back_the_whole_batch(sessions, repo):
 
 
 def test_a_duplicate_far_into_a_large_import_keeps_no_row_at_all(sessions, repo):
-    # Row 701 of 1,000: a commit every 100 or 500 rows would keep the first ones.
-    repo.add(Product("SKU-0700", "Old", "5.00", "tea", WHEN))
-    rows = [row(f"SKU-{n:04d}", category=f"cat-{n // 100}") for n in range(1000)]
+    # Row 2,001 of 2,500: a commit every 100, 500 or 1,000 rows would keep the
+    # first 2,000.
+    repo.add(Product("SKU-2000", "Old", "5.00", "tea", WHEN))
+    rows = [row(f"SKU-{n:04d}", category=f"cat-{n // 100}") for n in range(2500)]
     with pytest.raises(DuplicateSku):
         import_products(sessions, rows)
-    assert repo.list() == [Product("SKU-0700", "Old", "5.00", "tea", WHEN)]
+    assert repo.list() == [Product("SKU-2000", "Old", "5.00", "tea", WHEN)]
     assert names(sessions, models.Category) == ["tea"]
+
+
+def test_an_empty_import_does_nothing_and_sends_no_statement(engine, sessions, repo):
+    with recorded(engine) as statements:
+        assert import_products(sessions, []) == 0
+        assert insert_products(sessions, [], created_at=WHEN) == 0
+    assert statements == []
+    assert repo.list() == []
 
 
 def test_set_prices_changes_every_listed_product_at_once(engine, sessions, repo):
@@ -119,11 +143,18 @@ def test_set_prices_changes_every_listed_product_at_once(engine, sessions, repo)
     ]
 
 
-def test_an_unknown_sku_or_a_bad_price_changes_no_price_at_all(sessions, repo):
+def test_an_unknown_sku_changes_no_price_at_all(sessions, repo):
     import_products(sessions, [row("A-1"), row("B-1")])
     with pytest.raises(ProductNotFound) as missing:
         set_prices(sessions, {"A-1": "7.00", "NOPE-2": "1.00", "NOPE-1": "1.00"})
     assert sorted(missing.value.skus) == ["NOPE-1", "NOPE-2"]
-    with pytest.raises(InvalidPrice):
-        set_prices(sessions, {"A-1": "7.00", "B-1": 7.0})
+    assert [p.price for p in repo.list()] == [Decimal("1.00"), Decimal("1.00")]
+
+
+def test_a_bad_price_is_refused_before_any_statement(engine, sessions, repo):
+    import_products(sessions, [row("A-1"), row("B-1")])
+    for bad in [7.0, "1.999", "-1", "abc"]:
+        with recorded(engine) as statements, pytest.raises(InvalidPrice):
+            set_prices(sessions, {"A-1": "7.00", "B-1": bad})
+        assert statements == [], f"{bad!r}: every price is checked before the SELECT"
     assert [p.price for p in repo.list()] == [Decimal("1.00"), Decimal("1.00")]

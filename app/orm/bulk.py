@@ -79,13 +79,18 @@ def insert_products(
     *,
     created_at: datetime | None = None,
 ) -> int:
-    """The fast part of import_products(): validated items, one transaction."""
+    """The fast part of import_products(): validated items, one transaction.
+
+    No item: return 0 without sending any statement.
+    """
     if repeated := sorted(
         sku for sku, n in Counter(i.sku for i in items).items() if n > 1
     ):
         raise DuplicateSku(
             f"SKU {', '.join(repeated)} appears more than once", skus=repeated
         )
+    if not items:
+        return 0  # nothing to insert: no transaction, no statement
     when = created_at or utc_now()
     try:
         with sessions.begin() as session:
@@ -119,7 +124,7 @@ def insert_products(
 def set_prices(sessions: sessionmaker[Session], prices: Mapping[str, object]) -> int:
     """New prices for many SKUs in one transaction; return how many.
 
-    Every price is checked first (InvalidPrice); any unknown SKU raises
+    Every price is checked before any statement (InvalidPrice); any unknown SKU raises
     ProductNotFound naming each one, and no price changes.
     """
     checked: dict[str, Decimal] = {sku: parse_price(p) for sku, p in prices.items()}
