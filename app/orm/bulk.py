@@ -124,8 +124,8 @@ def insert_products(
 def set_prices(sessions: sessionmaker[Session], prices: Mapping[str, object]) -> int:
     """New prices for many SKUs in one transaction; return how many.
 
-    Every price is checked before any statement (InvalidPrice); any unknown SKU raises
-    ProductNotFound naming each one, and no price changes.
+    Every price is checked before any statement (InvalidPrice); any unknown
+    SKU raises ProductNotFound naming each one, and no price changes.
     """
     checked: dict[str, Decimal] = {sku: parse_price(p) for sku, p in prices.items()}
     with sessions.begin() as session:

@@ -42,7 +42,118 @@ def insert_products(
     return len(items)
 '''
 
+INSERT_COMMIT_PER_1000 = '''
+def insert_products(
+    sessions: sessionmaker[Session],
+    items: list[ProductCreate],
+    *,
+    created_at: datetime | None = None,
+) -> int:
+    """One session, but session.commit() after every 1,000 rows."""
+    if repeated := sorted(
+        sku for sku, n in Counter(i.sku for i in items).items() if n > 1
+    ):
+        raise DuplicateSku("repeated", skus=repeated)
+    if not items:
+        return 0
+    when = created_at or utc_now()
+    with sessions() as session:
+        try:
+            for start in range(0, len(items), 1000):
+                chunk = items[start : start + 1000]
+                ids = category_ids(session, {i.category for i in chunk if i.category})
+                session.execute(
+                    insert(models.Product.__table__),
+                    [
+                        {
+                            "sku": i.sku,
+                            "name": i.name,
+                            "price": i.price,
+                            "category_id": ids.get(i.category) if i.category else None,
+                            "created_at": when,
+                        }
+                        for i in chunk
+                    ],
+                )
+                session.commit()
+        except IntegrityError as error:
+            session.rollback()
+            if is_duplicate_sku(error):
+                raise DuplicateSku("already stored") from None
+            raise
+    return len(items)
+'''
+
+EMPTY_GUARD = """    if not items:
+        return 0  # nothing to insert: no transaction, no statement
+"""
+
 VARIANTS = [
+    wrong(
+        "one session, but session.commit() every 1,000 rows",
+        replace_function(BULK, "insert_products", INSERT_COMMIT_PER_1000),
+    ),
+    wrong(
+        "reports only the first problem of each row",
+        replace_text(
+            BULK,
+            old="for line in explain(error).splitlines()",
+            new="for line in explain(error).splitlines()[:1]",
+        ),
+    ),
+    wrong(
+        "puts 'row N:' only on the first line of a row's problems",
+        replace_text(
+            BULK,
+            old="""            problems += [
+                f"row {number}: {line}" for line in explain(error).splitlines()
+            ]
+""",
+            new="""            problems.append(f"row {number}: {explain(error)}")
+""",
+        ),
+    ),
+    wrong(
+        "refuses only floats, and takes any other price through Decimal()",
+        replace_text(
+            BULK,
+            old="{sku: parse_price(p) for sku, p in prices.items()}",
+            new="{sku: parse_price(p) if isinstance(p, float) else Decimal(p) for sku, p in prices.items()}",
+        ),
+    ),
+    wrong(
+        "checks the prices after the SELECT",
+        replace_text(
+            BULK,
+            old="checked: dict[str, Decimal] = {sku: parse_price(p) for sku, p in prices.items()}",
+            new="checked: dict[str, Decimal] = dict(prices)  # type: ignore[arg-type]",
+        ),
+        replace_text(
+            BULK,
+            old="""        if missing := sorted(set(checked) - set(ids)):
+""",
+            new="""        checked = {sku: parse_price(p) for sku, p in checked.items()}
+        if missing := sorted(set(checked) - set(ids)):
+""",
+        ),
+    ),
+    wrong(
+        "an empty import still sends statements",
+        replace_text(BULK, old=EMPTY_GUARD, new=""),
+    ),
+    wrong(
+        "an empty import looks up the categories before it stops",
+        replace_text(BULK, old=EMPTY_GUARD, new=""),
+        replace_text(
+            BULK,
+            old="""            ids = category_ids(session, {i.category for i in items if i.category})
+""",
+            new="""            ids = category_ids(session, {i.category for i in items if i.category})
+            if not items:
+                return 0
+""",
+        ),
+    ),
     wrong(
         "commits every 500 rows",
         replace_function(BULK, "insert_products", INSERT_PER_CHUNK),
