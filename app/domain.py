@@ -41,7 +41,9 @@ def parse_price(value: str | int | Decimal) -> Decimal:
     try:
         cents = amount.quantize(CENT)
     except InvalidOperation:
-        raise InvalidPrice(f"price {value!r} is too large to hold to the cent") from None
+        raise InvalidPrice(
+            f"price {value!r} is too large to hold to the cent"
+        ) from None
     if amount != cents:
         raise InvalidPrice(f"price {value!r} has more than two decimal places")
     return cents

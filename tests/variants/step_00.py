@@ -45,8 +45,9 @@ VARIANTS = [
                 "    try:\n"
                 "        cents = amount.quantize(CENT)\n"
                 "    except InvalidOperation:\n"
-                '        raise InvalidPrice(f"price {value!r} is too large to hold to the cent")'
-                " from None\n"
+                "        raise InvalidPrice(\n"
+                '            f"price {value!r} is too large to hold to the cent"\n'
+                "        ) from None\n"
             ),
             new="    cents = amount.quantize(CENT)\n",
         ),
