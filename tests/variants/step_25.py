@@ -143,7 +143,7 @@ VARIANTS = [
                         if line_no not in booked:
                             raise ProductNotFound(
                                 f"delivery line {line_no} names {sku}, which we do not sell",
-                                sku=sku,
+                                skus=[sku],
                                 line=line_no,
                             )
                     conn.execute(
