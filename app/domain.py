@@ -20,8 +20,10 @@ def parse_price(value: str | int | Decimal) -> Decimal:
 
     Accept a string ("9.99"), an int or a Decimal. Refuse a float (binary
     floats cannot hold 0.10 exactly), a negative amount, a value with more
-    than two decimal places and anything that is not a number: raise
-    InvalidPrice with a message that says what was wrong.
+    than two decimal places, anything that is not a number and an amount too
+    large to hold to the cent (quantize raises decimal.InvalidOperation past
+    the context's 28 digits, "1e27"): raise InvalidPrice with a message that
+    says what was wrong.
     """
     if isinstance(value, float | bool):
         raise InvalidPrice(
@@ -36,9 +38,15 @@ def parse_price(value: str | int | Decimal) -> Decimal:
         raise InvalidPrice(f"price {value!r} is not a finite amount")
     if amount < 0:
         raise InvalidPrice(f"price {value!r} is negative")
-    if amount != amount.quantize(CENT):
+    try:
+        cents = amount.quantize(CENT)
+    except InvalidOperation:
+        raise InvalidPrice(
+            f"price {value!r} is too large to hold to the cent"
+        ) from None
+    if amount != cents:
         raise InvalidPrice(f"price {value!r} has more than two decimal places")
-    return amount.quantize(CENT)
+    return cents
 
 
 # <<<

@@ -49,6 +49,10 @@ def test_parse_price_refuses_floats_and_bools(given):
         "Infinity",
         Decimal("NaN"),
         Decimal("-Infinity"),
+        # Too large to hold to the cent: quantize() raises InvalidOperation.
+        "1e27",
+        "9" * 27,
+        Decimal("1E+30"),
     ],
 )
 def test_parse_price_refuses_what_is_not_money_showing_the_value(given):

@@ -66,6 +66,13 @@ def test_a_python_tag_is_refused_and_nothing_runs(tmp_path, payload):
     assert not marker.exists(), "the payload must never run"
 
 
+@pytest.mark.parametrize("text", ["!!python/name:os.system", "!!python/tuple [1, 2]"])
+def test_python_tags_the_full_loader_still_builds_are_refused(text):
+    # yaml.full_load refuses python/object/apply, but builds these two.
+    with pytest.raises(UnsafeFile):
+        load_yaml(text, source="store.yaml")
+
+
 def test_an_unknown_tag_is_refused_too():
     with pytest.raises(UnsafeFile) as error:
         load_yaml("price: !decimal 3.50", source="prices.yaml")

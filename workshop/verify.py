@@ -1,4 +1,4 @@
-"""The verifier: every generated step keeps the invariants of DESIGN.md.
+"""The verifier: every generated step keeps the invariants listed below.
 
 For each step N it writes the tree to a temporary folder and checks:
 1. it installs (pip, offline), imports and passes lint (ruff check and format);

@@ -42,7 +42,11 @@ def make_sessions(engine: Engine) -> sessionmaker[Session]:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create the tables that are missing (Alembic takes over in step 35)."""
+    """Create the tables that are missing; an existing table is never altered.
+
+    A database that must keep its rows is upgraded by the Alembic migrations
+    in ``alembic/`` instead (see "Migrations" in WORKSHOP.md).
+    """
     Base.metadata.create_all(engine)
 
 

@@ -50,7 +50,11 @@ def connect(path: str | Path, *, timeout: float = BUSY_TIMEOUT) -> sqlite3.Conne
 def create_schema(conn: sqlite3.Connection) -> None:
     """Create the store's tables from schema.sql if they are missing.
 
-    Safe to run on every start: existing tables and rows are left alone.
+    Safe to run on every start: existing tables and rows are left alone,
+    and so an existing table is never upgraded (IF NOT EXISTS skips it whole,
+    even when schema.sql gives it a new column or CHECK). executescript()
+    COMMITs any open transaction first, even under isolation_level=None: never
+    call this inside transaction().
     """
     schema = resources.files("app.sqlite").joinpath("schema.sql")
     conn.executescript(schema.read_text(encoding="utf-8"))

@@ -19,8 +19,11 @@ def store_error(error: sqlite3.Error, sku: str | None = None) -> Exception:
 def store_error(error: sqlite3.Error, sku: str | None = None) -> Exception:
     """The store's exception for ``error``, met while writing product ``sku``.
 
-    Decide by error.sqlite_errorname (Python 3.11+), never by guessing:
-    a UNIQUE failure on products.sku is DuplicateSku; any other constraint
+    The kind of error is decided by error.sqlite_errorname (Python 3.11+),
+    never by the message. The message is read for one fact only, which
+    SQLite reports nowhere else: the column of a UNIQUE failure ("UNIQUE
+    constraint failed: products.sku"), once the code has said
+    SQLITE_CONSTRAINT_UNIQUE. A UNIQUE failure on products.sku is DuplicateSku; any other constraint
     failure (CHECK, NOT NULL, FOREIGN KEY, PRIMARY KEY...) is InvalidProduct;
     SQLITE_BUSY (another connection held the lock longer than the busy
     timeout) and SQLITE_LOCKED (a conflict inside this connection, such as

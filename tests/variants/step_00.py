@@ -9,7 +9,7 @@ VARIANTS = [
         "rounds a third decimal place instead of refusing it",
         replace_text(
             DOMAIN,
-            old="    if amount != amount.quantize(CENT):\n",
+            old="    if amount != cents:\n",
             new="    if False:\n",
         ),
     ),
@@ -35,6 +35,21 @@ VARIANTS = [
             DOMAIN,
             old="        amount = Decimal(value)\n",
             new="        amount = Decimal(float(value))\n",
+        ),
+    ),
+    wrong(
+        "quantizes outside the try, so 1e27 escapes as decimal.InvalidOperation",
+        replace_text(
+            DOMAIN,
+            old=(
+                "    try:\n"
+                "        cents = amount.quantize(CENT)\n"
+                "    except InvalidOperation:\n"
+                "        raise InvalidPrice(\n"
+                '            f"price {value!r} is too large to hold to the cent"\n'
+                "        ) from None\n"
+            ),
+            new="    cents = amount.quantize(CENT)\n",
         ),
     ),
     wrong(
@@ -87,7 +102,7 @@ VARIANTS = [
                     text = value.strip()
                 else:
                     raise InvalidPrice(f"cannot use {value!r} ({type(value).__name__}) as money")
-                found = re.fullmatch(r"(\\d+)(?:\\.(\\d{1,2}))?", text)
+                found = re.fullmatch(r"(\\d{1,26})(?:\\.(\\d{1,2}))?", text)
                 if found is None:
                     raise InvalidPrice(f"{value!r} is no amount of money I accept")
                 return Decimal(text).quantize(CENT)
@@ -116,6 +131,8 @@ VARIANTS = [
                     raise InvalidPrice(f"{value}: prices cannot be below zero")
                 if amount.as_tuple().exponent < -2:
                     raise InvalidPrice(f"{value} has fractions of a cent")
+                if amount.adjusted() >= 26:
+                    raise InvalidPrice(f"{value} is more money than 28 digits hold")
                 return amount.quantize(CENT)
             ''',
         ),

@@ -16,6 +16,14 @@ VARIANTS = [
         ),
     ),
     wrong(
+        "yaml.full_load: refuses os.system, but still resolves !!python/name",
+        replace_text(
+            YAML,
+            old="        return yaml.load(text, Loader=SafeLoader)\n",
+            new="        return yaml.full_load(text)\n",
+        ),
+    ),
+    wrong(
         "yaml.safe_load: safe, but never the C loader",
         replace_text(
             YAML,

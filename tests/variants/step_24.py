@@ -116,7 +116,7 @@ VARIANTS = [
                     }
                     for sku in wanted:
                         if sku not in products:
-                            raise ProductNotFound(f"unknown product {sku}", sku=sku)
+                            raise ProductNotFound(f"unknown product {sku}", skus=[sku])
                     order_id = conn.execute(
                         "INSERT INTO orders (customer_id, status, created_at)"
                         " VALUES (?, 'placed', datetime('now'))",

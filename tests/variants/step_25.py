@@ -143,7 +143,7 @@ VARIANTS = [
                         if line_no not in booked:
                             raise ProductNotFound(
                                 f"delivery line {line_no} names {sku}, which we do not sell",
-                                sku=sku,
+                                skus=[sku],
                                 line=line_no,
                             )
                     conn.execute(
@@ -178,7 +178,7 @@ VARIANTS = [
                     )
                     for line_no, (sku, _) in enumerate(checked, 1):
                         if sku not in ids:
-                            raise ProductNotFound(f"no such SKU: {sku}", sku=sku, line=line_no)
+                            raise ProductNotFound(f"no such SKU: {sku}", skus=[sku], line=line_no)
                     delivery_id = conn.execute(
                         "INSERT INTO deliveries (note, created_at) VALUES (?, ?)",
                         (note, utc_now().isoformat()),

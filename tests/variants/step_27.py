@@ -35,7 +35,7 @@ VARIANTS = [
                         (sku,),
                     ).fetchone()
                     if row is None:
-                        raise ProductNotFound(f"no {sku}", sku=sku)
+                        raise ProductNotFound(f"no {sku}", skus=[sku])
                     if row["on_hand"] < quantity:
                         raise OutOfStock(sku, quantity, row["on_hand"])
                     basket.append((row["id"], quantity, row["price_cents"]))
@@ -90,7 +90,7 @@ VARIANTS = [
                             (sku,),
                         ).fetchone()
                         if row is None:
-                            raise ProductNotFound(f"no {sku}", sku=sku)
+                            raise ProductNotFound(f"no {sku}", skus=[sku])
                         if row["on_hand"] < quantity:
                             raise OutOfStock(sku, quantity, row["on_hand"])
                         conn.execute(
@@ -146,7 +146,7 @@ VARIANTS = [
                     }
                     for sku, quantity in wanted.items():
                         if sku not in found:
-                            raise ProductNotFound(f"{sku}: unknown", sku=sku)
+                            raise ProductNotFound(f"{sku}: unknown", skus=[sku])
                         if found[sku]["on_hand"] < quantity:
                             raise OutOfStock(sku, quantity, found[sku]["on_hand"])
                     if not conn.execute(
