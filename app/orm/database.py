@@ -42,7 +42,7 @@ def make_sessions(engine: Engine) -> sessionmaker[Session]:
 
 
 def create_schema(engine: Engine) -> None:
-    """Create the tables that are missing (Alembic takes over in step 35)."""
+    """Create the tables that are missing (the migrations in alembic/ do it too)."""
     Base.metadata.create_all(engine)
 
 
