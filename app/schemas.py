@@ -31,8 +31,9 @@ from app.errors import InvalidInput  # solution 29
 def refuse_float(value: object) -> object:
     """Let strings, ints and Decimals through to Decimal; refuse floats and bools.
 
-    Runs before pydantic's own Decimal parsing, in Python and in JSON mode, so
-    that 9.99 as a float never becomes 9.9900000000000002131628...
+    Runs before pydantic's own Decimal parsing, in Python and in JSON mode.
+    Pydantic would turn the float 9.99 into Decimal('9.99'), but a float has
+    lost precision before it arrives: 0.1 + 0.2 is 0.30000000000000004.
     """
     if isinstance(value, bool | float):
         raise PydanticCustomError(

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import Engine, Numeric, create_engine, select
+from sqlalchemy import Engine, create_engine, func, select, text
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
@@ -36,8 +36,7 @@ def engine(tmp_path):
 def test_products_have_typed_columns_with_money_as_numeric_12_2():
     require_columns()
     columns = Product.__table__.c
-    assert isinstance(columns.price.type, Numeric)
-    assert (columns.price.type.precision, columns.price.type.scale) == (12, 2)
+    assert isinstance(columns.price.type, models.ExactMoney), "use Money"
     assert isinstance(columns.created_at.type, models.UtcDateTime), "use Timestamp"
     assert not columns.sku.nullable and not columns.name.nullable
     assert (columns.sku.type.length, columns.name.type.length) == (40, 200)
@@ -93,6 +92,42 @@ def test_a_product_round_trips_with_exact_money_and_an_aware_time(engine):
         assert again.created_at == WHEN
         assert again.created_at.utcoffset() == timedelta(0)
         assert again.name == "Thé vert 緑茶"
+
+
+def test_money_never_passes_through_a_float_on_sqlite(engine):
+    require_columns()
+    # 2**53 + 1 cents is the first whole number a float cannot hold; 0.10 and
+    # 0.20 are the amounts whose float sum is 0.30000000000000004.
+    huge = Decimal(2**53 + 1).scaleb(-2)
+    prices = {"A": Decimal("0.10"), "B": Decimal("0.20"), "C": huge}
+    with Session(engine) as session:
+        session.add_all(
+            Product(sku=sku, name="x", price=price, created_at=WHEN)
+            for sku, price in prices.items()
+        )
+        session.commit()
+    with Session(engine) as session:
+        stored = session.execute(
+            text("SELECT typeof(price), price FROM products ORDER BY sku")
+        ).all()
+        assert stored == [("integer", 10), ("integer", 20), ("integer", 2**53 + 1)]
+        again = dict(session.execute(select(Product.sku, Product.price)).all())
+        assert again == prices
+        # A SUM() inside SQLite adds whole cents: 0.30, not 0.30000000000000004.
+        total = session.scalar(
+            select(func.sum(Product.price)).where(Product.sku != "C")
+        )
+        assert total == Decimal("0.30")
+
+
+def test_money_with_a_third_decimal_place_or_as_a_float_is_refused(engine):
+    require_columns()
+    for price in (Decimal("9.999"), 9.99):
+        with Session(engine) as session:
+            session.add(Product(sku="X", name="x", price=price, created_at=WHEN))
+            with pytest.raises(StatementError) as refused:
+                session.commit()
+        assert isinstance(refused.value.orig, ValueError | TypeError)
 
 
 def test_a_naive_datetime_is_refused_before_it_is_stored(engine):

@@ -18,6 +18,10 @@ down_revision: str | None = None
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Money: NUMERIC(12, 2) on PostgreSQL, whole cents in an INTEGER on SQLite
+# (the models' ExactMoney type; SQLite has no exact decimal type).
+MONEY = sa.Numeric(precision=12, scale=2).with_variant(sa.Integer(), "sqlite")
+
 
 def upgrade() -> None:
     op.create_table(
@@ -32,7 +36,7 @@ def upgrade() -> None:
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("sku", sa.String(length=40), nullable=False),
         sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("price", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("price", MONEY, nullable=False),
         sa.Column("category_id", sa.Integer(), nullable=True),
         # Types are spelled out, not imported from app/: a migration must keep
         # meaning what it meant when it was written, whatever the models become.

@@ -18,6 +18,10 @@ down_revision: str | None = "0001"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
+# Money: NUMERIC(12, 2) on PostgreSQL, whole cents in an INTEGER on SQLite
+# (the models' ExactMoney type; SQLite has no exact decimal type).
+MONEY = sa.Numeric(precision=12, scale=2).with_variant(sa.Integer(), "sqlite")
+
 
 def upgrade() -> None:
     op.create_table(
@@ -33,7 +37,7 @@ def upgrade() -> None:
         sa.Column("order_id", sa.Integer(), nullable=False),
         sa.Column("product_id", sa.Integer(), nullable=False),
         sa.Column("quantity", sa.Integer(), nullable=False),
-        sa.Column("unit_price", sa.Numeric(precision=12, scale=2), nullable=False),
+        sa.Column("unit_price", MONEY, nullable=False),
         sa.CheckConstraint(
             "quantity > 0", name=op.f("ck_order_items_quantity_positive")
         ),

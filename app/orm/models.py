@@ -11,18 +11,24 @@ from sqlalchemy import (
     CheckConstraint,  # solution 28
     DateTime,
     ForeignKey,  # solution 28
+    Integer,
     MetaData,
     Numeric,
     String,  # solution 28
+    literal,  # since 31
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles  # since 31
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
     mapped_column,
     relationship,  # since 32
 )
-from sqlalchemy.types import TypeDecorator
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.compiler import SQLCompiler  # since 31
+from sqlalchemy.sql.functions import FunctionElement  # since 31
+from sqlalchemy.types import TypeDecorator, TypeEngine
 
 # Predictable constraint names, so that Alembic can find and drop them later.
 NAMING_CONVENTION = {
@@ -66,8 +72,101 @@ class UtcDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
+class ExactMoney(TypeDecorator[Decimal]):
+    """A Decimal amount in cents, exact on every backend; never a float.
+
+    PostgreSQL keeps it in NUMERIC(12, 2). SQLite has no decimal type: given a
+    plain Numeric, SQLAlchemy would hand it the Decimal as a float and SQLite
+    would keep a REAL, so here SQLite gets whole cents in an INTEGER column
+    (as the sqlite3 part did). More than two decimal places is a ValueError,
+    never a silent rounding; a float is a TypeError.
+    """
+
+    impl = Numeric(12, 2)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[object]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(Integer())
+        return dialect.type_descriptor(Numeric(12, 2))
+
+    def coerce_compared_value(self, op: object, value: object) -> TypeEngine[object]:
+        # price <= Decimal("5") compares cents with cents; price * Decimal("1.1")
+        # multiplies by a plain number, which must not be turned into cents.
+        if op in (operators.mul, operators.truediv, operators.floordiv):
+            return Numeric()
+        return self
+
+    def process_bind_param(
+        self, value: Decimal | int | str | None, dialect: Dialect
+    ) -> Decimal | int | None:
+        if value is None:
+            return None
+        if isinstance(value, float | bool):
+            raise TypeError(f"money must be a Decimal, never a {type(value).__name__}")
+        amount = Decimal(value)
+        cents = amount.scaleb(2)
+        if cents != cents.to_integral_value():
+            raise ValueError(f"{value} has more than 2 decimal places")
+        if dialect.name == "sqlite":
+            return int(cents)
+        return amount
+
+    def process_result_value(self, value: object, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            if not isinstance(value, int):
+                raise TypeError(f"expected whole cents from SQLite, got {value!r}")
+            return Decimal(value).scaleb(-2)
+        assert isinstance(value, Decimal)
+        return value
+
+
+# >>> since 31
+class money_times(FunctionElement[Decimal]):  # noqa: N801 (used like func.x)
+    """SQL for ``amount * factor`` rounded half up to the cent, exact everywhere.
+
+    PostgreSQL computes ``round(amount * factor, 2)`` in NUMERIC. SQLite's
+    arithmetic on a decimal factor would use binary floats, so there the factor
+    becomes a fraction n/d and the cents are computed in integers:
+    ``(cents * 2n + d) / 2d``. For amounts and factors of 0 or more.
+    """
+
+    type = ExactMoney()
+    name = "money_times"
+    inherit_cache = True
+
+    def __init__(self, amount: object, factor: Decimal) -> None:
+        numerator, denominator = Decimal(factor).as_integer_ratio()
+        super().__init__(
+            amount,
+            literal(Decimal(factor), Numeric()),
+            literal(2 * numerator, Integer()),
+            literal(denominator, Integer()),
+            literal(2 * denominator, Integer()),
+        )
+
+
+@compiles(money_times)
+def _money_times(element: money_times, compiler: SQLCompiler, **kw: object) -> str:
+    amount, factor = (compiler.process(c, **kw) for c in list(element.clauses)[:2])
+    return f"round({amount} * {factor}, 2)"
+
+
+@compiles(money_times, "sqlite")
+def _money_times_sqlite(
+    element: money_times, compiler: SQLCompiler, **kw: object
+) -> str:
+    amount, _, twice_n, d, twice_d = (
+        compiler.process(clause, **kw) for clause in element.clauses
+    )
+    return f"(({amount} * {twice_n} + {d}) / {twice_d})"
+
+
+# <<<
 # Column types the store repeats: say them once, use them as Mapped[Money].
-Money = Annotated[Decimal, mapped_column(Numeric(12, 2))]
+Money = Annotated[Decimal, mapped_column(ExactMoney())]
 Timestamp = Annotated[datetime, mapped_column(UtcDateTime())]
 
 

@@ -55,7 +55,8 @@ def place_order(
 
 def list_orders(session: Session) -> list[models.Order]:
     """Every order, oldest first, with its items and their products loaded:
-    the same number of queries for one order or ten thousand."""
+    three queries up to 500 orders (selectinload puts 500 keys in each IN
+    list), then one more per level for each further 500, never one per row."""
     statement = (
         select(models.Order)
         .options(

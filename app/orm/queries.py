@@ -9,7 +9,6 @@ from typing import Literal
 from sqlalchemy import (
     ScalarSelect,
     delete,  # solution 31
-    func,  # solution 31
     select,
     update,  # solution 31
 )
@@ -77,7 +76,7 @@ def reprice_category(session: Session, category: str, percent: Decimal) -> int:
     result = session.execute(
         update(models.Product)
         .where(models.Product.category_id == category_id_of(category))
-        .values(price=func.round(models.Product.price * factor, 2))
+        .values(price=models.money_times(models.Product.price, factor))
     )
     return result.rowcount
 

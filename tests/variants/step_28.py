@@ -12,6 +12,14 @@ VARIANTS = [
         ),
     ),
     wrong(
+        "money as a plain Numeric(12, 2): SQLite gets a float and keeps a REAL",
+        replace_text(
+            MODELS,
+            old="    price: Mapped[Money]\n",
+            new="    price: Mapped[Decimal] = mapped_column(Numeric(12, 2))\n",
+        ),
+    ),
+    wrong(
         "an optional foreign key typed Mapped[int], so it becomes NOT NULL",
         replace_text(
             MODELS,
@@ -72,7 +80,7 @@ VARIANTS = [
 
     sku: Mapped[str] = mapped_column(String(length=40), nullable=False)
     name: Mapped[str] = mapped_column(String(length=200), nullable=False)
-    price: Mapped[Decimal] = mapped_column(Numeric(precision=12, scale=2))
+    price: Mapped[Decimal] = mapped_column(ExactMoney(), nullable=False)
     category_id: Mapped[Optional[int]] = mapped_column(  # noqa: UP045
         ForeignKey(Category.id, ondelete="SET NULL"), nullable=True, index=True
     )

@@ -45,13 +45,22 @@ VARIANTS = [
         ),
     ),
     wrong(
+        "rounds with func.round(price * factor, 2): fractions of a cent on SQLite",
+        replace_text(
+            QUERIES,
+            old=".values(price=models.money_times(models.Product.price, factor))",
+            new=".values(price=func.round(models.Product.price * factor, 2))",
+        ),
+        replace_text(QUERIES, old="    delete,\n", new="    delete,\n    func,\n"),
+    ),
+    wrong(
         "commits inside the function",
         replace_text(
             QUERIES,
-            old="""        .values(price=func.round(models.Product.price * factor, 2))
+            old="""        .values(price=models.money_times(models.Product.price, factor))
     )
 """,
-            new="""        .values(price=func.round(models.Product.price * factor, 2))
+            new="""        .values(price=models.money_times(models.Product.price, factor))
     )
     session.commit()
 """,
@@ -129,7 +138,7 @@ VARIANTS = [
                             )
                         )
                     )
-                    .values(price=func.round(models.Product.price * factor, 2))
+                    .values(price=models.money_times(models.Product.price, factor))
                     .execution_options(synchronize_session=False)
                 )
                 return session.execute(statement).rowcount
