@@ -8,7 +8,11 @@ import pytest
 import pytest_asyncio
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError, InvalidRequestError
-from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncSession,
+    close_all_sessions,
+    create_async_engine,
+)
 from sqlalchemy.pool import NullPool
 
 from app.domain import Product
@@ -45,6 +49,9 @@ async def engine():
         await connection.execute(text(LEFT_OPEN))
     await create_async_schema(engine, reset=True)
     yield engine
+    # A session left open by a failed test still holds its connection: close
+    # it first, so that dispose() closes every socket (none is left to the GC).
+    await close_all_sessions()
     await engine.dispose()
 
 

@@ -54,6 +54,10 @@ VARIANTS = [
                 return to_domain(*found)
             """,
         ),
+        # Judged by the drill's own file: in the contract suite this session,
+        # left in a transaction, crashes pytest on Python 3.11 (an AST
+        # recursion error while it formats the failure) instead of failing.
+        tests=("tests/test_step_34_async.py",),
     ),
     wrong(
         "forgets to await session.delete()",
