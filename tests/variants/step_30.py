@@ -252,7 +252,7 @@ VARIANTS = [
                         raise ProductNotFound(skus=[sku])
                     session.delete(row)
                     session.commit()
-                    session.expunge_all()
+                    session.scalar(select(models.Product.id).where(models.Product.sku == sku))
             """,
         ),
     ),
