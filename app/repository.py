@@ -19,7 +19,8 @@ class ProductRepository(abc.ABC):
 
     @abc.abstractmethod
     def get(self, sku: str) -> Product:
-        """The product with this SKU; ProductNotFound if there is none."""
+        """The product with exactly this SKU (case matters); ProductNotFound
+        if there is none."""
 
     @abc.abstractmethod
     def list(self) -> list[Product]:
@@ -27,7 +28,8 @@ class ProductRepository(abc.ABC):
 
     @abc.abstractmethod
     def update(self, product: Product) -> None:
-        """Replace the product that has this SKU; ProductNotFound if none."""
+        """Replace the product that has this SKU, every field (created_at
+        too); ProductNotFound if none."""
 
     @abc.abstractmethod
     def delete(self, sku: str) -> None:

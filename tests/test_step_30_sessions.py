@@ -4,14 +4,13 @@ from datetime import UTC, datetime
 
 import psycopg2
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import delete, event, func, insert, select
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from app.domain import Product
 from app.errors import DuplicateSku, ProductNotFound
 from app.orm import models
 from app.orm.database import (
-    create_schema,
     make_engine,
     make_sessions,
     open_sql_repository,
@@ -20,20 +19,13 @@ from app.orm.database import (
 from app.orm.repository import OrmProductRepository
 
 WHEN = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+LATER = datetime(2027, 6, 7, 8, 9, 10, 111213, tzinfo=UTC)
 
 
 def make(sku="TEA-1", category="tea"):
     return Product(
         sku=sku, name="Green tea", price="3.50", category=category, created_at=WHEN
     )
-
-
-@pytest.fixture
-def engine(tmp_path):
-    engine = make_engine(f"sqlite:///{tmp_path / 'store.db'}")
-    create_schema(engine)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
@@ -74,6 +66,99 @@ def test_another_integrity_error_is_not_mistaken_for_a_duplicate(repo):
     with pytest.raises(IntegrityError):  # NOT NULL, not the SKU's UNIQUE
         repo.add(nameless)
     assert repo.list() == []
+
+
+def test_a_refused_update_leaves_the_stored_product_as_it_was(repo):
+    repo.add(make())
+    nameless = Product(sku="TEA-1", name=None, price="9.99", created_at=LATER)
+    with pytest.raises(IntegrityError):  # NOT NULL
+        repo.update(nameless)
+    assert repo.list() == [make()]
+
+
+def commit_on_another_connection(engine, statement):
+    """Run ``statement`` on a second connection and commit it, without waiting:
+    True if it went through, False if a lock of the call under test kept it out
+    (then it would simply have waited for that call's commit)."""
+    with engine.connect() as other:
+        try:
+            with other.begin():
+                if engine.dialect.name == "sqlite":
+                    other.exec_driver_sql("PRAGMA busy_timeout = 0")
+                else:
+                    other.exec_driver_sql("SET LOCAL lock_timeout = '200ms'")
+                other.execute(statement)
+            return True
+        except OperationalError:
+            return False
+        finally:
+            other.invalidate()  # its timeout setting must not go back to the pool
+
+
+@pytest.fixture
+def just_before(engine):
+    """Commit ``statement`` on another connection once, just before the call under
+    test sends SQL starting with ``prefix``; the list says whether it went through."""
+    hooks = []
+
+    def arrange(prefix, statement):
+        outcome = []
+
+        def hook(conn, cursor, sent, *args):
+            if sent.startswith(prefix) and not outcome:
+                outcome.append(None)  # the other connection's SQL passes here too
+                outcome[0] = commit_on_another_connection(engine, statement)
+
+        event.listen(engine, "before_cursor_execute", hook)
+        hooks.append(hook)
+        return outcome
+
+    yield arrange
+    for hook in hooks:
+        event.remove(engine, "before_cursor_execute", hook)
+
+
+def test_a_sku_taken_by_another_writer_just_before_the_insert_is_duplicate_sku(
+    repo, just_before
+):
+    theirs = {"sku": "TEA-1", "name": "Their tea", "price": "1.00", "created_at": WHEN}
+    other = just_before("INSERT INTO products", insert(models.Product).values(theirs))
+    try:
+        repo.add(make("TEA-1", category=None))
+    except DuplicateSku as refused:
+        outcome = refused
+    else:
+        outcome = None
+    if other and other[0]:  # the other writer's row was there first
+        assert isinstance(outcome, DuplicateSku)
+        assert outcome.skus == ("TEA-1",)
+        assert [p.name for p in repo.list()] == ["Their tea"]
+    else:  # this call's lock kept the other writer waiting: the add went through
+        assert outcome is None
+        assert repo.list() == [make("TEA-1", category=None)]
+
+
+def test_a_product_deleted_by_another_writer_just_before_the_update_is_not_found(
+    repo, just_before
+):
+    repo.add(make("TEA-1"))
+    gone = delete(models.Product).where(models.Product.sku == "TEA-1")
+    other = just_before("UPDATE products", gone)
+    changed = make("TEA-1", category=None)
+    changed.name = "Sencha"
+    try:
+        repo.update(changed)
+    except ProductNotFound as missing:
+        outcome = missing
+    else:
+        outcome = None
+    if other and other[0]:  # the other writer deleted it first
+        assert isinstance(outcome, ProductNotFound)
+        assert outcome.skus == ("TEA-1",)
+        assert repo.list() == []
+    else:  # this call's lock kept the other writer waiting: the update went through
+        assert outcome is None
+        assert repo.list() == [changed]
 
 
 @pytest.mark.parametrize("call", ["get", "update", "delete"])

@@ -3,7 +3,14 @@
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, Engine, Select, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Engine,
+    Select,
+    or_,
+    select,
+    update,  # solution 30
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -103,15 +110,19 @@ class OrmProductRepository(ProductRepository):
 
     def update(self, product: Product) -> None:
         with self._sessions.begin() as session:
-            row = session.scalar(
-                select(models.Product).where(models.Product.sku == product.sku)
+            # One UPDATE: its rowcount says whether the product still exists.
+            changed = session.execute(
+                update(models.Product)
+                .where(models.Product.sku == product.sku)
+                .values(
+                    name=product.name,
+                    price=product.price,
+                    category_id=category_id(session, product.category),
+                    created_at=product.created_at,
+                )
             )
-            if row is None:
+            if changed.rowcount == 0:
                 raise ProductNotFound(skus=[product.sku])
-            row.name = product.name
-            row.price = product.price
-            row.category_id = category_id(session, product.category)
-            row.created_at = product.created_at
 
     def delete(self, sku: str) -> None:
         with self._sessions.begin() as session:

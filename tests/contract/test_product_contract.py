@@ -12,6 +12,7 @@ from app.errors import DuplicateSku, ProductNotFound
 from tests.contract.backends import BACKENDS
 
 WHEN = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
+LATER = datetime(2027, 6, 7, 8, 9, 10, 111213, tzinfo=UTC)
 
 
 @pytest.fixture(params=BACKENDS)
@@ -50,16 +51,25 @@ def test_get_of_an_unknown_sku_raises_product_not_found(repo):
         repo.get("NOPE")
 
 
+def test_get_matches_the_sku_exactly_case_included(repo):
+    repo.add(make())
+    with pytest.raises(ProductNotFound):
+        repo.get("tea-001")
+    assert repo.get("TEA-001") == make()
+
+
 def test_list_is_ordered_by_sku(repo):
     for sku in ["C-3", "A-1", "B-2"]:
         repo.add(make(sku=sku))
     assert [p.sku for p in repo.list()] == ["A-1", "B-2", "C-3"]
 
 
-def test_update_replaces_the_stored_product(repo):
+def test_update_replaces_the_stored_product_created_at_included(repo):
     repo.add(make())
-    repo.update(make(name="Sencha", price="4.10", category=None))
-    assert repo.get("TEA-001") == make(name="Sencha", price="4.10", category=None)
+    changed = make(name="Sencha", price="4.10", category=None)
+    changed.created_at = LATER
+    repo.update(changed)
+    assert repo.get("TEA-001") == changed
 
 
 def test_update_of_an_unknown_sku_raises_and_adds_nothing(repo):

@@ -105,12 +105,199 @@ VARIANTS = [
         ),
         replace_text(
             REPO,
-            old="from sqlalchemy import ColumnElement, Engine, Select, or_, select\n",
-            new="from sqlalchemy import ColumnElement, Engine, Select, func, or_, select\n",
+            old="    or_,\n",
+            new="    func,\n    or_,\n",
+        ),
+    ),
+    wrong(
+        "update as delete() then add(): two transactions, a refused add loses it",
+        replace_function(
+            REPO,
+            "OrmProductRepository.update",
+            """
+            def update(self, product: Product) -> None:
+                self.delete(product.sku)
+                self.add(product)
+            """,
+        ),
+    ),
+    wrong(
+        "check-then-insert: SELECT the SKU first, no IntegrityError handling",
+        replace_function(
+            REPO,
+            "OrmProductRepository.add",
+            """
+            def add(self, product: Product) -> None:
+                with self._sessions.begin() as session:
+                    taken = session.scalar(
+                        select(models.Product.id).where(
+                            models.Product.sku == product.sku
+                        )
+                    )
+                    if taken is not None:
+                        raise DuplicateSku(skus=[product.sku])
+                    session.add(
+                        models.Product(
+                            sku=product.sku,
+                            name=product.name,
+                            price=product.price,
+                            category_id=category_id(session, product.category),
+                            created_at=product.created_at,
+                        )
+                    )
+            """,
+        ),
+    ),
+    wrong(
+        "check-then-insert through get(), in a session of its own",
+        replace_function(
+            REPO,
+            "OrmProductRepository.add",
+            """
+            def add(self, product: Product) -> None:
+                try:
+                    self.get(product.sku)
+                except ProductNotFound:
+                    pass
+                else:
+                    raise DuplicateSku(skus=[product.sku])
+                with self._sessions.begin() as session:
+                    session.add(
+                        models.Product(
+                            sku=product.sku,
+                            name=product.name,
+                            price=product.price,
+                            category_id=category_id(session, product.category),
+                            created_at=product.created_at,
+                        )
+                    )
+            """,
+        ),
+    ),
+    wrong(
+        "existence checked by get() outside the write, then a blind UPDATE",
+        replace_function(
+            REPO,
+            "OrmProductRepository.update",
+            """
+            def update(self, product: Product) -> None:
+                self.get(product.sku)
+                with self._sessions.begin() as session:
+                    session.execute(
+                        update(models.Product)
+                        .where(models.Product.sku == product.sku)
+                        .values(
+                            name=product.name,
+                            price=product.price,
+                            category_id=category_id(session, product.category),
+                            created_at=product.created_at,
+                        )
+                    )
+            """,
+        ),
+    ),
+    wrong(
+        "update forgets created_at",
+        replace_text(
+            REPO,
+            old="""                    created_at=product.created_at,
+                )
+            )
+            if changed.rowcount == 0:""",
+            new="""                )
+            )
+            if changed.rowcount == 0:""",
+        ),
+    ),
+    wrong(
+        "get matches the SKU ignoring case",
+        replace_text(
+            REPO,
+            old="product_rows().where(models.Product.sku == sku)",
+            new="product_rows().where(models.Product.sku.ilike(sku))",
+        ),
+    ),
+    wrong(
+        "loads the row and sets its attributes: a concurrent delete is StaleDataError",
+        replace_function(
+            REPO,
+            "OrmProductRepository.update",
+            """
+            def update(self, product: Product) -> None:
+                with self._sessions.begin() as session:
+                    row = session.scalar(
+                        select(models.Product).where(models.Product.sku == product.sku)
+                    )
+                    if row is None:
+                        raise ProductNotFound(skus=[product.sku])
+                    row.name = product.name
+                    row.price = product.price
+                    row.category_id = category_id(session, product.category)
+                    row.created_at = product.created_at
+            """,
+        ),
+    ),
+    wrong(
+        "session.commit() inside begin(), then another session call",
+        replace_function(
+            REPO,
+            "OrmProductRepository.delete",
+            """
+            def delete(self, sku: str) -> None:
+                with self._sessions.begin() as session:
+                    row = session.scalar(
+                        select(models.Product).where(models.Product.sku == sku)
+                    )
+                    if row is None:
+                        raise ProductNotFound(skus=[sku])
+                    session.delete(row)
+                    session.commit()
+                    session.scalar(select(models.Product.id).where(models.Product.sku == sku))
+            """,
         ),
     ),
     alternative(
-        "flush inside the block, update() and delete() statements, two-step get",
+        "session.commit() as the last statement inside begin() (redundant, silent)",
+        replace_function(
+            REPO,
+            "OrmProductRepository.delete",
+            """
+            def delete(self, sku: str) -> None:
+                with self._sessions.begin() as session:
+                    row = session.scalar(
+                        select(models.Product).where(models.Product.sku == sku)
+                    )
+                    if row is None:
+                        raise ProductNotFound(skus=[sku])
+                    session.delete(row)
+                    session.commit()
+            """,
+        ),
+    ),
+    alternative(
+        "update locks the row (SELECT ... FOR UPDATE), then sets its attributes",
+        replace_function(
+            REPO,
+            "OrmProductRepository.update",
+            """
+            def update(self, product: Product) -> None:
+                with self._sessions.begin() as session:
+                    row = session.scalar(
+                        select(models.Product)
+                        .where(models.Product.sku == product.sku)
+                        .with_for_update()
+                    )
+                    if row is None:
+                        raise ProductNotFound(skus=[product.sku])
+                    row.name = product.name
+                    row.price = product.price
+                    row.category_id = category_id(session, product.category)
+                    row.created_at = product.created_at
+            """,
+        ),
+    ),
+    alternative(
+        "flush inside the block, a delete() statement, two-step get",
         replace_function(
             REPO,
             "OrmProductRepository.add",
@@ -160,26 +347,6 @@ VARIANTS = [
         ),
         replace_function(
             REPO,
-            "OrmProductRepository.update",
-            """
-            def update(self, product: Product) -> None:
-                with self._sessions.begin() as session:
-                    changed = session.execute(
-                        update(models.Product)
-                        .where(models.Product.sku == product.sku)
-                        .values(
-                            name=product.name,
-                            price=product.price,
-                            category_id=category_id(session, product.category),
-                            created_at=product.created_at,
-                        )
-                    ).rowcount
-                    if changed == 0:
-                        raise ProductNotFound(skus=[product.sku])
-            """,
-        ),
-        replace_function(
-            REPO,
             "OrmProductRepository.delete",
             """
             def delete(self, sku: str) -> None:
@@ -193,11 +360,8 @@ VARIANTS = [
         ),
         replace_text(
             REPO,
-            old="from sqlalchemy import ColumnElement, Engine, Select, or_, select\n",
-            new=(
-                "from sqlalchemy import ColumnElement, Engine, Select, or_, select\n"
-                "from sqlalchemy import delete, update\n"
-            ),
+            old="    or_,\n",
+            new="    delete,\n    or_,\n",
         ),
     ),
 ]
