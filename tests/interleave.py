@@ -30,6 +30,38 @@ def writes(sql: str) -> bool:
     return sql.lstrip().upper().startswith(WRITES)
 
 
+def touches(table: str) -> Callable[[str], bool]:
+    """A test of statements: the statement names ``table`` (reads or writes it)."""
+    return lambda sql: table.lower() in sql.lower()
+
+
+def after(
+    first: Callable[[str], bool], then: Callable[[str], bool]
+) -> Callable[[str], bool]:
+    """A test of statements: true for a statement matching ``then`` once an
+    earlier statement matched ``first`` (a BEGIN after a read, say)."""
+    seen_first = False
+
+    def when(sql: str) -> bool:
+        nonlocal seen_first
+        matched = seen_first and then(sql)
+        seen_first = seen_first or first(sql)
+        return matched
+
+    return when
+
+
+@contextlib.contextmanager
+def recorded(conn: sqlite3.Connection) -> Iterator[list[str]]:
+    """Collect every statement ``conn`` sends inside the ``with`` block."""
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    try:
+        yield statements
+    finally:
+        conn.set_trace_callback(None)
+
+
 @dataclass
 class Interloper:
     """What the other connection did: ``done`` once it ran, ``error`` if it failed."""
@@ -88,3 +120,40 @@ def interloper(
         other.close()
     if seen.failure is not None:
         raise AssertionError("the test's interloper failed") from seen.failure
+
+
+@dataclass
+class Holder:
+    """The other connection's write lock: ``released`` once it let go."""
+
+    released: bool = False
+    before: str | None = None  # the statement it let go just before
+
+
+@contextlib.contextmanager
+def lock_held(
+    conn: sqlite3.Connection,
+    path: str | os.PathLike[str],
+    until: Callable[[str], bool],
+) -> Iterator[Holder]:
+    """A second connection holds the write lock (``BEGIN IMMEDIATE``) and
+    lets go (``ROLLBACK``) just before ``conn`` sends the first statement for
+    which ``until(sql)`` is true: a retry that comes later finds it free, a
+    ``conn`` that never retries finds it taken."""
+    other = sqlite3.connect(path, isolation_level=None, timeout=0)
+    other.execute("BEGIN IMMEDIATE")
+    holder = Holder()
+
+    def watch(sql: str) -> None:
+        if not holder.released and until(sql):
+            other.execute("ROLLBACK")
+            holder.released, holder.before = True, sql
+
+    conn.set_trace_callback(watch)
+    try:
+        yield holder
+    finally:
+        conn.set_trace_callback(None)
+        if other.in_transaction:
+            other.execute("ROLLBACK")
+        other.close()

@@ -19,7 +19,15 @@ from app.services.transfers import refund, transfer
 from app.services.wallets import balance, open_wallet, total_money
 from app.sqlite.concurrency import enable_wal, run_in_transaction
 from app.sqlite.db import connect
-from tests.interleave import begins, interloper, writes
+from tests.interleave import (
+    after,
+    begins,
+    interloper,
+    lock_held,
+    recorded,
+    touches,
+    writes,
+)
 
 
 @pytest.fixture
@@ -72,6 +80,25 @@ def test_a_transfer_is_recorded_with_its_id(conn, ada, bob):
         (transfer_id,),
     ).fetchone()
     assert tuple(row) == (ada, bob, 1234, None)
+
+
+@pytest.mark.parametrize("amount", ["19.99", "0.29", "1.15", "0.57", "4.35"])
+def test_amounts_move_to_the_exact_cent(conn, ada, bob, amount):
+    # Through a float, each of these loses a cent: 19.99 * 100 is 1998.99...
+    cents = int(Decimal(amount) * 100)
+    paid = transfer(conn, ada, bob, amount)
+    back = refund(conn, paid, Decimal(amount))
+    stored = [
+        conn.execute(
+            "SELECT amount_cents FROM transfers WHERE id = ?", (row_id,)
+        ).fetchone()[0]
+        for row_id in (paid, back)
+    ]
+    assert stored == [cents, cents]
+    assert (balance(conn, ada), balance(conn, bob)) == (
+        Decimal("100.00"),
+        Decimal("5.00"),
+    )
 
 
 def test_a_wallet_can_be_emptied_but_never_overdrawn(conn, ada, bob):
@@ -352,3 +379,102 @@ def test_a_refund_succeeds_while_another_writer_tries_to_write_in_its_middle(
     assert refunded in (1000, 1500)  # 1500 if the other refund got in first
     assert balance(conn, bob) == Decimal("35.00") - Decimal(refunded) / 100
     assert total_money(conn) == Decimal("105.00")
+
+
+def test_a_transfer_sees_money_paid_in_just_before_its_transaction(
+    conn, path, ada, bob
+):
+    # Ada holds 10.00; another connection pays her 50.00 and commits just
+    # before our transaction begins. A balance checked before BEGIN would
+    # refuse a transfer of 30.00 that she can afford.
+    transfer(conn, ada, bob, "90.00")
+    with interloper(
+        conn, path, begins, lambda other: pay(other, bob, ada, 5000)
+    ) as seen:
+        transfer(conn, ada, bob, "30.00")
+    assert seen.done and seen.error is None, "transfer() never began a transaction"
+    assert (balance(conn, ada), balance(conn, bob)) == (
+        Decimal("30.00"),
+        Decimal("75.00"),
+    )
+    assert total_money(conn) == Decimal("105.00")
+
+
+def test_a_refund_of_all_that_is_left_counts_a_refund_committed_just_before(
+    conn, path, ada, bob
+):
+    # Another connection refunds 25.00 of the 30.00 just before our
+    # transaction begins: "all that is left" is then 5.00, not 30.00.
+    paid = transfer(conn, ada, bob, "30.00")
+    with interloper(
+        conn, path, begins, lambda other: pay(other, bob, ada, 2500, refund_of=paid)
+    ) as seen:
+        refund_id = refund(conn, paid)
+    assert seen.done and seen.error is None, "refund() never began a transaction"
+    row = conn.execute(
+        "SELECT amount_cents, refund_of FROM transfers WHERE id = ?", (refund_id,)
+    ).fetchone()
+    assert tuple(row) == (500, paid)
+    assert (balance(conn, ada), balance(conn, bob)) == (
+        Decimal("100.00"),
+        Decimal("5.00"),
+    )
+
+
+@pytest.mark.parametrize("amount", ["10.00", None])
+def test_a_refund_checks_and_pays_in_one_transaction(conn, ada, bob, amount):
+    paid = transfer(conn, ada, bob, "30.00")
+    with recorded(conn) as sent:
+        refund(conn, paid, amount)
+    began = [sql for sql in sent if begins(sql)]
+    assert len(began) == 1, f"refund() began {len(began)} transactions, not one"
+    early = [
+        sql
+        for sql in sent[: sent.index(began[0])]
+        if touches("transfers")(sql) or touches("wallets")(sql)
+    ]
+    assert not early, f"refund() read before its transaction: {early}"
+
+
+def test_a_refund_never_pays_back_more_than_was_paid_between_two_transactions(
+    conn, path, ada, bob
+):
+    # Should refund() read the transfers and then begin a transaction (its
+    # first one, or a second one for the money), another connection refunds
+    # 25.00 of the 30.00 just before that BEGIN. In one transaction that
+    # reads everything after its BEGIN, this moment never comes.
+    paid = transfer(conn, ada, bob, "30.00")
+    with interloper(
+        conn,
+        path,
+        after(touches("transfers"), begins),
+        lambda other: pay(other, bob, ada, 2500, refund_of=paid),
+    ):
+        try:
+            refund(conn, paid, "10.00")
+        except InvalidTransfer as refused:
+            assert refused.left == Decimal("5.00")
+    refunded = conn.execute(
+        "SELECT SUM(amount_cents) FROM transfers WHERE refund_of = ?", (paid,)
+    ).fetchone()[0]
+    assert refunded <= 3000, f"a 30.00 transfer was refunded {refunded / 100:.2f}"
+    assert total_money(conn) == Decimal("105.00")
+
+
+def test_a_transfer_retries_when_the_lock_is_freed_after_its_first_attempt(
+    conn, path, ada, bob
+):
+    # Another connection holds the write lock and lets go just before the
+    # transfer's second BEGIN. Without a busy timeout the first BEGIN fails
+    # at once; run_in_transaction() retries, and the retry gets in.
+    conn.execute("PRAGMA busy_timeout = 0")
+    with lock_held(conn, path, until=after(begins, begins)) as holder:
+        try:
+            transfer(conn, ada, bob, "1.00")
+        except DatabaseBusy:
+            pytest.fail("transfer() gave up at once: run_in_transaction() retries")
+    assert holder.released
+    assert (balance(conn, ada), balance(conn, bob)) == (
+        Decimal("99.00"),
+        Decimal("6.00"),
+    )

@@ -160,6 +160,87 @@ VARIANTS = [
             """,
         ),
     ),
+    wrong(
+        "refund checks in one run_in_transaction() and moves the money in a second",
+        replace_text(
+            TRANSFERS,
+            old="""        return move_money(
+            conn, paid["to_customer"], paid["from_customer"], cents, transfer_id
+        )
+
+    return run_in_transaction(conn, work)
+""",
+            new="""        return paid["to_customer"], paid["from_customer"], cents
+
+    source, target, cents = run_in_transaction(conn, work)
+    return run_in_transaction(
+        conn, lambda conn: move_money(conn, source, target, cents, transfer_id)
+    )
+""",
+        ),
+    ),
+    wrong(
+        "refund works out 'all that is left' before its transaction",
+        replace_text(
+            TRANSFERS,
+            old="""    wanted = None if amount is None else to_cents(parse_amount(amount))
+""",
+            new="""    wanted = None if amount is None else to_cents(parse_amount(amount))
+    if wanted is None:
+        row = conn.execute(
+            "SELECT amount_cents - (SELECT COALESCE(SUM(amount_cents), 0)"
+            " FROM transfers WHERE refund_of = ?) FROM transfers WHERE id = ?",
+            (transfer_id, transfer_id),
+        ).fetchone()
+        wanted = None if row is None or row[0] <= 0 else row[0]
+""",
+        ),
+    ),
+    wrong(
+        "transfer checks the balance before its transaction",
+        replace_text(
+            TRANSFERS,
+            old="""    if source == target:
+        raise InvalidTransfer(f"customer {source} cannot pay their own wallet")
+""",
+            new="""    if source == target:
+        raise InvalidTransfer(f"customer {source} cannot pay their own wallet")
+    if to_cents(balance(conn, source)) < cents:
+        raise InsufficientFunds(source, from_cents(cents), balance(conn, source))
+""",
+        ),
+    ),
+    wrong(
+        "transfer turns the parsed amount into cents through a float",
+        replace_text(
+            TRANSFERS,
+            old="    cents = to_cents(parse_amount(amount))\n",
+            new="    cents = int(float(parse_amount(amount)) * 100)\n",
+        ),
+    ),
+    wrong(
+        "refund turns the parsed amount into cents through a float",
+        replace_text(
+            TRANSFERS,
+            old="    wanted = None if amount is None else to_cents(parse_amount(amount))\n",
+            new="    wanted = None if amount is None else int(float(parse_amount(amount)) * 100)\n",
+        ),
+    ),
+    wrong(
+        "transfer in transaction(conn, 'IMMEDIATE') itself: no retry",
+        replace_text(
+            TRANSFERS,
+            old="""    return run_in_transaction(
+        conn, lambda conn: move_money(conn, source, target, cents, refund_of=None)
+    )
+""",
+            new="""    from app.sqlite.db import transaction
+
+    with transaction(conn, "IMMEDIATE"):
+        return move_money(conn, source, target, cents, refund_of=None)
+""",
+        ),
+    ),
     alternative(
         "balances read and written back inside BEGIN IMMEDIATE; other messages",
         replace_function(
@@ -241,6 +322,25 @@ VARIANTS = [
             TRANSFERS,
             old="    return run_in_transaction(conn, work)\n",
             new='    return run_in_transaction(conn, work, mode="DEFERRED", attempts=20)\n',
+        ),
+    ),
+    alternative(
+        "refund sums the refunds so far in Python, inside its transaction",
+        replace_text(
+            TRANSFERS,
+            old="""        refunded = conn.execute(
+            "SELECT COALESCE(SUM(amount_cents), 0) FROM transfers WHERE refund_of = ?",
+            (transfer_id,),
+        ).fetchone()[0]
+""",
+            new="""        refunded = sum(
+            row["amount_cents"]
+            for row in conn.execute(
+                "SELECT amount_cents FROM transfers WHERE refund_of = ?",
+                (transfer_id,),
+            )
+        )
+""",
         ),
     ),
 ]
