@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from workshop import git
 from workshop.manifest import Manifest, ManifestError, load_manifest
 
 STEP_FILE = re.compile(r"test_step_(\d{2})_")
@@ -187,7 +188,7 @@ def _closing_line(terminalreporter: Any, config: pytest.Config) -> None:
             f"workshop: tests of {names} fail; a change broke them (git diff shows what changed)."
         )
     elif step is not None and mine:
-        write(_mine_failing(step, mine, results))
+        write(_mine_failing(step, mine, results, _untouched(config.rootpath, step.tag)))
     elif step is not None and any(r["step"] == step.number for r in results.values()):
         skipped = [
             r
@@ -207,10 +208,26 @@ def _closing_line(terminalreporter: Any, config: pytest.Config) -> None:
             )
 
 
-def _mine_failing(step: Any, mine: list[dict[str, Any]], results: dict) -> str:
-    """The closing line while the current step's tests fail: the truth about why."""
+def _untouched(root: Path, tag: str) -> bool:
+    """True when the tree is the step as generated: no change of the learner's yet."""
+    try:
+        return git.out("status", "--porcelain", cwd=root) == "" and git.out(
+            "rev-parse", "HEAD", cwd=root
+        ) == git.out("rev-parse", f"{tag}^{{commit}}", cwd=root)
+    except (git.GitError, OSError):
+        return False
+
+
+def _mine_failing(
+    step: Any, mine: list[dict[str, Any]], results: dict, untouched: bool = False
+) -> str:
+    """The closing line while the current step's tests fail: the truth about why.
+
+    Expected while every failure is a stub of this step, or while nothing has
+    been changed yet (a drill whose task is to declare, not to fill in a stub).
+    """
     stubs = [r for r in mine if is_stub_failure(r)]
-    if len(stubs) == len(mine):
+    if len(stubs) == len(mine) or untouched:
         return (
             f"workshop: this failure is expected, it is your task. Next: {step.task}"
             f" (see {step.text_path})."

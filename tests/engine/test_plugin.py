@@ -130,3 +130,19 @@ def test_the_report_gives_each_tests_step_and_failure(mini, tmp_path):
     assert "step 01" in mul["message"]
     assert tests["tests/test_step_00_add.py::test_add_works"]["outcome"] == "passed"
     assert git(mini, "status", "--porcelain") == ""
+
+
+def test_an_untouched_step_is_expected_even_when_its_failures_are_assertions(mini):
+    learner.goto(1, mini)
+    test = mini / "tests" / "test_step_01_mul.py"
+    # A drill whose task is a declaration fails by assertion, not by a stub.
+    test.write_text(test.read_text() + "\n\ndef test_declared():\n    assert False\n")
+    git(mini, "add", "-A")
+    git(mini, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x")
+    git(mini, "tag", "-f", "step-01")
+    out = run_pytest(mini).stdout
+    assert "this failure is expected, it is your task" in out
+    solve_mul(mini, "return a * b")
+    assert (
+        "your code runs; 1 of 2 checks of step 01 still fail" in run_pytest(mini).stdout
+    )
