@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from workshop import git, learner
+from workshop import git, learner, room_cli
 from workshop.build import BuildRefused, build
 from workshop.manifest import ManifestError
 from workshop.markers import MarkerError
@@ -192,7 +192,7 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 def cmd_check(args: argparse.Namespace) -> int:
     current = learner.here()
-    current.step  # noqa: B018 (raises a friendly error when not on a step)
+    step = current.step  # raises a friendly error when not on a step
     command = [
         sys.executable,
         "-m",
@@ -203,7 +203,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         "--step",
         "current",
     ]
-    return subprocess.run(command, cwd=current.root).returncode
+    with room_cli.reporting(current.root, step.number) as env:
+        return subprocess.run(command, cwd=current.root, env=env).returncode
 
 
 def cmd_watch(args: argparse.Namespace) -> int:
@@ -287,10 +288,10 @@ def parser() -> argparse.ArgumentParser:
     )
     goto = sub.add_parser("goto", help="jump to step N (your work is saved first)")
     goto.add_argument("step", type=int)
-    goto.set_defaults(run=lambda a: _say(learner.goto(a.step)))
+    goto.set_defaults(run=lambda a: _say(room_cli.after_move(learner.goto(a.step))))
     sub.add_parser(
         "next", help="go to the next step (your work is saved first)"
-    ).set_defaults(run=lambda a: _say(learner.next_step()))
+    ).set_defaults(run=lambda a: _say(room_cli.after_move(learner.next_step())))
     watch = sub.add_parser("watch", help="re-run the check whenever a file is saved")
     watch.add_argument("--interval", type=float, default=0.5)
     watch.set_defaults(run=cmd_watch)
@@ -331,6 +332,7 @@ def parser() -> argparse.ArgumentParser:
         "--keep", action="store_true", help="keep the generated trees for inspection"
     )
     verify_cmd.set_defaults(run=cmd_verify)
+    room_cli.add_parser(sub)
     index_cmd = sub.add_parser(
         "index", help="rewrite the index of steps in WORKSHOP.md (maintainers)"
     )
