@@ -255,6 +255,19 @@ def cmd_index(args: argparse.Namespace) -> int:
     return _say(["WORKSHOP.md: index of steps rewritten"])
 
 
+def cmd_book(args: argparse.Namespace) -> int:
+    from workshop import book
+
+    root = git.toplevel(Path.cwd())
+    learner.ensure_built(root)  # the solution diffs come from the built refs
+    try:
+        pages = book.write_book(root, Path(args.out), instructor=args.instructor)
+    except book.BookError as error:
+        raise learner.LearnerError(str(error)) from None
+    view = "instructor" if args.instructor else "learner"
+    return _say([f"the book ({view} view): {len(pages)} pages; open {pages[0]}"])
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(
         prog="workshop", description="Persistence Drills: the workshop's own command."
@@ -332,6 +345,12 @@ def parser() -> argparse.ArgumentParser:
         "--keep", action="store_true", help="keep the generated trees for inspection"
     )
     verify_cmd.set_defaults(run=cmd_verify)
+    book_cmd = sub.add_parser("book", help="the workshop as a static web site")
+    book_cmd.add_argument("out", help="the folder to write (new, or an older book)")
+    book_cmd.add_argument(
+        "--instructor", action="store_true", help="include the instructor notes"
+    )
+    book_cmd.set_defaults(run=cmd_book)
     room_cli.add_parser(sub)
     index_cmd = sub.add_parser(
         "index", help="rewrite the index of steps in WORKSHOP.md (maintainers)"

@@ -43,7 +43,8 @@ class Progress(BaseModel):
 class Room:
     """The latest report of every seat; safe to use from many threads."""
 
-    token: str = field(default_factory=lambda: secrets.token_urlsafe(16))
+    # Hex, not token_urlsafe(): a token starting with "-" reads as an option.
+    token: str = field(default_factory=lambda: secrets.token_hex(16))
     refresh_seconds: int = 5
     _seats: dict[int, Progress] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import textwrap
@@ -241,3 +242,34 @@ def mini(tmp_path) -> Path:
 
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
+
+
+# A page in a real browser: Debian's chromium, driven by Playwright. Tests skip
+# without it, except where WORKSHOP_REQUIRE_BROWSER is set (CI).
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture
+def page():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if CHROMIUM is None:
+        if os.environ.get("WORKSHOP_REQUIRE_BROWSER"):
+            pytest.fail("WORKSHOP_REQUIRE_BROWSER is set but chromium is not installed")
+        pytest.skip("no chromium here (apt install chromium); CI installs it")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox"]
+        )
+        page = browser.new_page(viewport={"width": 900, "height": 500})
+        errors: list[str] = []
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else 0)
+        yield page
+        browser.close()
+        assert errors == []
+
+
+def screenshot(page, name: str, tmp_path: Path) -> None:
+    folder = Path(os.environ.get("WORKSHOP_SCREENSHOTS", tmp_path))
+    folder.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(folder / name), full_page=True)

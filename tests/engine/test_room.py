@@ -4,8 +4,6 @@ instructor sees (in a real headless Chromium when one is installed)."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import threading
 import urllib.error
 import urllib.request
@@ -15,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.engine.conftest import screenshot
 from workshop import learner, room, room_client
 from workshop.cli import main
 
@@ -151,36 +150,6 @@ def test_bind_must_be_an_address_and_a_port():
     for bad in ("8765", "host:", "host:port", "h:70000"):
         with pytest.raises(ValueError):
             room.parse_bind(bad)
-
-
-# The page in a real browser: Debian's chromium, driven by Playwright.
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture
-def page():
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    if CHROMIUM is None:
-        if os.environ.get("WORKSHOP_REQUIRE_BROWSER"):
-            pytest.fail("WORKSHOP_REQUIRE_BROWSER is set but chromium is not installed")
-        pytest.skip("no chromium here (apt install chromium); CI installs it")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox"]
-        )
-        page = browser.new_page(viewport={"width": 900, "height": 500})
-        errors: list[str] = []
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else 0)
-        yield page
-        browser.close()
-        assert errors == []
-
-
-def screenshot(page, name: str, tmp_path: Path) -> None:
-    folder = Path(os.environ.get("WORKSHOP_SCREENSHOTS", tmp_path))
-    folder.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(folder / name), full_page=True)
 
 
 def test_the_dashboard_shows_every_seat_and_refreshes_itself(served, page, tmp_path):
