@@ -9,7 +9,6 @@ script: the pages open from the file system.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,8 +22,8 @@ from pygments.util import ClassNotFound
 from workshop import git
 from workshop.build import solution_ref
 from workshop.manifest import Manifest, Step, load_manifest
+from workshop.textparts import split_text
 
-NOTES = "\n## Instructor notes"
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto;
        padding: 0 1rem; line-height: 1.5; color: #222; }
@@ -54,34 +53,6 @@ def _highlight(code: str, lang: str, attrs: str) -> str:
 MARKDOWN = MarkdownIt("commonmark", {"html": True, "highlight": _highlight}).enable(
     "table"
 )
-
-
-@dataclass(frozen=True)
-class Parts:
-    """A step's text cut into what the book shows where."""
-
-    body: str  # without the instructor notes
-    notes: str
-    objectives: str
-    key_points: str
-
-
-def split_text(text: str) -> Parts:
-    body, _, notes = text.partition(NOTES)
-    found = {
-        name: re.search(rf"(?ms)^- \*\*{name}:\*\*(.*?)(?=^- \*\*|\Z)", notes)
-        for name in ("Objectives", "Key points")
-    }
-    return Parts(
-        body=body.rstrip() + "\n",
-        notes=notes.split("\n", 1)[-1].strip(),
-        objectives=_clean(found["Objectives"]),
-        key_points=_clean(found["Key points"]),
-    )
-
-
-def _clean(match: re.Match[str] | None) -> str:
-    return " ".join(match.group(1).split()) if match else ""
 
 
 def fold_hints(markdown: str) -> str:

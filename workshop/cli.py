@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from workshop import git, learner, room_cli
+from workshop import git, learner, room_cli, track_cli
 from workshop.build import BuildRefused, build
 from workshop.manifest import ManifestError
 from workshop.markers import MarkerError
@@ -183,7 +183,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 def cmd_start(args: argparse.Namespace) -> int:
     root = git.toplevel(Path.cwd())
     learner.ensure_built(root)
-    lines = learner.goto(args.step, root)
+    lines = track_cli.start(root, args.track, args.step)
     lines.append(
         "`workshop check` runs this step's tests; `workshop hint` gives a hint."
     )
@@ -277,11 +277,12 @@ def parser() -> argparse.ArgumentParser:
         "doctor", help="check Python, packages, git, sqlite3 and PostgreSQL"
     ).set_defaults(run=cmd_doctor)
     start = sub.add_parser("start", help="build the steps if needed and go to step 00")
-    start.add_argument("step", nargs="?", type=int, default=0)
+    start.add_argument("step", nargs="?", type=int, help="default: the first one")
+    start.add_argument("--track", help="follow a track: one-day, full, ...")
     start.set_defaults(run=cmd_start)
     sub.add_parser(
         "status", help="which step, which task, how many tests pass"
-    ).set_defaults(run=lambda a: _say(learner.status()))
+    ).set_defaults(run=lambda a: _say(learner.status() + track_cli.status_lines()))
     sub.add_parser("check", help="run the current step's tests").set_defaults(
         run=cmd_check
     )
@@ -289,9 +290,7 @@ def parser() -> argparse.ArgumentParser:
     hint.add_argument("level", nargs="?", type=int)
     hint.set_defaults(run=lambda a: _say(learner.hint(a.level)))
     sub.add_parser("text", help="print the current step's text").set_defaults(
-        run=lambda a: _say(
-            [learner.text_for_learner(learner.here().root, learner.here().step)]
-        )
+        run=lambda a: _say(track_cli.text_lines())
     )
     sub.add_parser(
         "solution", help="the reference solution of the current drill"
@@ -304,7 +303,7 @@ def parser() -> argparse.ArgumentParser:
     goto.set_defaults(run=lambda a: _say(room_cli.after_move(learner.goto(a.step))))
     sub.add_parser(
         "next", help="go to the next step (your work is saved first)"
-    ).set_defaults(run=lambda a: _say(room_cli.after_move(learner.next_step())))
+    ).set_defaults(run=lambda a: _say(room_cli.after_move(track_cli.next_step())))
     watch = sub.add_parser("watch", help="re-run the check whenever a file is saved")
     watch.add_argument("--interval", type=float, default=0.5)
     watch.set_defaults(run=cmd_watch)
@@ -352,6 +351,7 @@ def parser() -> argparse.ArgumentParser:
     )
     book_cmd.set_defaults(run=cmd_book)
     room_cli.add_parser(sub)
+    track_cli.add_parser(sub)
     index_cmd = sub.add_parser(
         "index", help="rewrite the index of steps in WORKSHOP.md (maintainers)"
     )

@@ -20,6 +20,7 @@ from pathlib import Path
 from workshop import git
 from workshop.build import FINAL_TAG, build, solution_ref
 from workshop.manifest import Manifest, ManifestError, Step, load_manifest
+from workshop.textparts import split_text
 
 BRANCH_PREFIX = "learn/step-"
 NAMING_RULE = (
@@ -199,18 +200,25 @@ def _without_notes(root: Path, step: Step) -> str:
 
 def text_for_learner(root: Path, step: Step) -> str:
     """The step's text without its hints (`workshop hint` gives them one at a
-    time) and without its instructor notes."""
-    text = _without_notes(root, step)
+    time) and without its instructor notes, but with their objectives first
+    and key points last."""
+    parts = split_text((root / step.text_path).read_text(encoding="utf-8"))
+    text = parts.body
     before, found, after = text.partition("\n## Hints\n")
-    if not found:
-        return text
-    rest = after.split("\n## ", 1)
-    count = len(hints(root, step))
-    note = (
-        f"\n## Hints\n\n{count} hints, each more specific than the last:"
-        " `workshop hint` shows the next one.\n"
-    )
-    return before + note + ("\n## " + rest[1] if len(rest) > 1 else "")
+    if found:
+        rest = after.split("\n## ", 1)
+        count = len(hints(root, step))
+        note = (
+            f"\n## Hints\n\n{count} hints, each more specific than the last:"
+            " `workshop hint` shows the next one.\n"
+        )
+        text = before + note + ("\n## " + rest[1] if len(rest) > 1 else "")
+    title, newline, body = text.partition("\n")
+    if parts.objectives:
+        text = f"{title}{newline}\nObjectives: {parts.objectives}\n{body}"
+    if parts.key_points:
+        text = f"{text.rstrip()}\n\nKey points: {parts.key_points}\n"
+    return text
 
 
 def hints(root: Path, step: Step) -> list[str]:
