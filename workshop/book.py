@@ -9,6 +9,7 @@ script: the pages open from the file system.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
@@ -23,6 +24,7 @@ from workshop import git
 from workshop.build import solution_ref
 from workshop.manifest import Manifest, Step, load_manifest
 from workshop.textparts import split_text
+from workshop.tracks import TRACKS, Track, load_tracks, schedule
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto;
@@ -104,7 +106,9 @@ def step_page(root: Path, manifest: Manifest, step: Step, instructor: bool) -> s
     return _page(f"Step {step.number:02d}: {step.title}", "".join(html))
 
 
-def index_page(manifest: Manifest, instructor: bool) -> str:
+def index_page(
+    manifest: Manifest, track_list: tuple[Track, ...], instructor: bool
+) -> str:
     rows = "".join(
         f'<tr><td>{s.number:02d}</td><td><a href="{_file(s)}">{escape(s.title)}</a></td>'
         f"<td>{escape(s.part)}</td><td>{s.teach}</td><td>{s.exercise}</td></tr>"
@@ -119,7 +123,31 @@ def index_page(manifest: Manifest, instructor: bool) -> str:
         f"<th>teach (min)</th><th>exercise (min)</th></tr></thead><tbody>{rows}"
         "</tbody></table>"
     )
-    return _page(manifest.title, body)
+    return _page(manifest.title, body + "".join(track_plans(track_list, manifest)))
+
+
+def track_plans(track_list: tuple[Track, ...], manifest: Manifest) -> list[str]:
+    """Each track's clock plan from 09:00, its steps linked."""
+    html = []
+    for track in track_list:
+        rows = []
+        for slot in schedule([manifest.step(n) for n in track.steps], "09:00"):
+            end = slot.start + timedelta(minutes=slot.minutes)
+            what = (
+                escape(slot.label)
+                if slot.step is None
+                else f'<a href="{_file(slot.step)}">step {slot.step.number:02d}:'
+                f" {escape(slot.step.title)}</a>"
+            )
+            rows.append(
+                f"<tr><td>day {slot.day}</td><td>{slot.start:%H:%M}-{end:%H:%M}</td>"
+                f"<td>{what}</td></tr>"
+            )
+        html.append(
+            f'<h2 id="track-{track.name}">Track {escape(track.name)}:'
+            f" {escape(track.title)}</h2><table><tbody>{''.join(rows)}</tbody></table>"
+        )
+    return html
 
 
 def _file(step: Step) -> str:
@@ -163,7 +191,10 @@ def write_book(root: Path, out: Path, instructor: bool = False) -> list[Path]:
     css = STYLE + HtmlFormatter().get_style_defs(".highlight")
     (out / "style.css").write_text(css, encoding="utf-8")
     pages = [out / "index.html"]
-    pages[0].write_text(index_page(manifest, instructor), encoding="utf-8")
+    track_list = (
+        load_tracks(root, manifest.numbers).tracks if (root / TRACKS).exists() else ()
+    )
+    pages[0].write_text(index_page(manifest, track_list, instructor), encoding="utf-8")
     for step in manifest.steps:
         page = out / _file(step)
         page.write_text(step_page(root, manifest, step, instructor), encoding="utf-8")

@@ -48,6 +48,8 @@ def test_the_real_texts_make_a_book_with_objectives_folded_hints_and_no_broken_l
         assert html.count("<summary>Hint") == len(learner.hints(ROOT, step))
         assert "Instructor notes" not in html
     assert book.broken_links(tmp_path / "book") == []
+    index = pages[0].read_text(encoding="utf-8")
+    assert 'id="track-one-day"' in index and "lunch" in index
 
 
 def test_the_instructor_view_adds_the_notes(tmp_path):
