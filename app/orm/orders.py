@@ -55,8 +55,8 @@ def place_order(
 
 def list_orders(session: Session) -> list[models.Order]:
     """Every order, oldest first, with its items and their products loaded:
-    three queries up to 500 orders (selectinload puts 500 keys in each IN
-    list), then one more per level for each further 500, never one per row."""
+    one query per level and per 500 distinct keys at that level (selectinload
+    puts at most 500 keys in each IN list), never one per row."""
     statement = (
         select(models.Order)
         .options(
