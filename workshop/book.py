@@ -24,7 +24,7 @@ from workshop import git
 from workshop.build import solution_ref
 from workshop.manifest import Manifest, Step, load_manifest
 from workshop.textparts import split_text
-from workshop.tracks import TRACKS, Track, load_tracks, schedule
+from workshop.tracks import Track, load_tracks, schedule
 
 STYLE = """
 body { font-family: system-ui, sans-serif; max-width: 52rem; margin: 2rem auto;
@@ -191,9 +191,7 @@ def write_book(root: Path, out: Path, instructor: bool = False) -> list[Path]:
     css = STYLE + HtmlFormatter().get_style_defs(".highlight")
     (out / "style.css").write_text(css, encoding="utf-8")
     pages = [out / "index.html"]
-    track_list = (
-        load_tracks(root, manifest.numbers).tracks if (root / TRACKS).exists() else ()
-    )
+    track_list = load_tracks(root, manifest.numbers).tracks
     pages[0].write_text(index_page(manifest, track_list, instructor), encoding="utf-8")
     for step in manifest.steps:
         page = out / _file(step)

@@ -49,7 +49,7 @@ class Tracks:
         for track in self.tracks:
             if track.name == name:
                 return track
-        known = ", ".join(t.name for t in self.tracks)
+        known = ", ".join(t.name for t in self.tracks) or f"none: no {TRACKS}"
         raise TrackError(f"there is no track {name!r} (known: {known})")
 
 
@@ -73,6 +73,8 @@ class _TracksFile(BaseModel):
 def load_tracks(root: Path, known: Iterable[int]) -> Tracks:
     """The tracks, cut to the ``known`` steps (a manifest's, or the built tags)."""
     path = root / TRACKS
+    if not path.exists():
+        return Tracks({}, ())
     try:
         data = _TracksFile.model_validate(
             tomllib.loads(path.read_text(encoding="utf-8"))
@@ -131,6 +133,14 @@ def problems(tracks: Tracks, manifest: Manifest) -> list[str]:
                 f" {track.days} day(s) of {DAY_MINUTES} min with a {BUFFER}-min buffer"
             )
     return found
+
+
+def check(root: Path, manifest: Manifest) -> list[str]:
+    """`verify`'s view: the tracks file of ``root`` against its manifest."""
+    try:
+        return problems(load_tracks(root, manifest.numbers), manifest)
+    except TrackError as error:
+        return [str(error)]
 
 
 @dataclass(frozen=True)

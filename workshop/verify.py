@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workshop import tracks
 from workshop.finalcheck import final_equals_main
 from workshop.source import (
     TEST_FILE,
@@ -181,6 +182,9 @@ def check_final(source: Source, work: Path) -> StepReport:
     write_tree(tree, folder)
     report.problems += installs_lints_imports(folder, "final")
     report.problems += unknown_steps(tree, set(source.manifest.numbers), "final")
+    report.problems += [
+        f"final: tracks: {p}" for p in tracks.check(folder, source.manifest)
+    ]
     results = run_pytest(folder)
     for error in results.get("collect_errors", []):
         report.problems.append(

@@ -129,3 +129,11 @@ def test_a_learner_on_a_track_skips_what_it_cuts_and_reads_the_bridge(
 def test_start_refuses_a_step_off_the_track(mini_on_track, capsys):
     assert main(["start", "--track", "quick", "1"]) == 2
     assert "not on track quick" in capsys.readouterr().out
+
+
+def test_verify_sees_the_problems_and_a_missing_file_is_no_track(tmp_path):
+    manifest, _ = real()
+    assert tracks.check(tmp_path, manifest) == []  # no tracks file: no tracks
+    (tmp_path / "workshop").mkdir()
+    (tmp_path / tracks.TRACKS).write_text("[[track]]\nname = 1\n")
+    assert any("track.0.name" in p for p in tracks.check(tmp_path, manifest))
