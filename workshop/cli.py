@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from workshop import git, learner
+from workshop import git, learner, safety
 from workshop.build import BuildRefused, build
 from workshop.manifest import ManifestError
 from workshop.markers import MarkerError
@@ -27,7 +27,7 @@ if not console.is_terminal:
 
 def _say(lines: list[str]) -> int:
     for line in lines:
-        console.print(line, markup=False)
+        console.print(line, markup=False, soft_wrap=True)
     return 0
 
 
@@ -181,9 +181,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_start(args: argparse.Namespace) -> int:
-    root = git.toplevel(Path.cwd())
-    learner.ensure_built(root)
-    lines = learner.goto(args.step, root)
+    lines = learner.goto(args.step)
     lines.append(
         "`workshop check` runs this step's tests; `workshop hint` gives a hint."
     )
@@ -347,10 +345,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except (
         learner.LearnerError,
+        safety.Refused,
         BuildRefused,
         MarkerError,
         ManifestError,
         git.GitError,
     ) as error:
-        console.print(f"workshop: {error}", markup=False, style="red")
+        console.print(f"workshop: {error}", markup=False, style="red", soft_wrap=True)
         return 2

@@ -1,7 +1,7 @@
 """The learner's loop: where am I, go to a step, hints, the reference solution.
 
-Anything that moves HEAD first saves uncommitted work: as a commit on the
-learner's own `learn/step-NN` branch, or as a named stash anywhere else.
+Anything that moves HEAD first refuses or saves the learner's work (see
+workshop/safety.py).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from workshop import git
+from workshop import git, safety
 from workshop.build import FINAL_TAG, build, solution_ref
 from workshop.manifest import Manifest, ManifestError, Step, load_manifest
 
@@ -81,55 +81,26 @@ def ensure_built(root: Path) -> None:
     build(root, "main")
 
 
-def save_work(root: Path, reason: str) -> str | None:
-    """Keep uncommitted work safe before HEAD moves; say where it went."""
-    if not git.is_dirty(root):
-        return None
-    branch = git.current_branch(root)
-    if branch and branch.startswith(BRANCH_PREFIX):
-        git.run("add", "-A", cwd=root)
-        git.run(
-            "commit", "--quiet", "--no-verify", "-m", f"workshop: my work, saved before {reason}",
-            cwd=root, env=git.identity_env(root),
-        )  # fmt: skip
-        return f"your changes are committed on your branch {branch}"
-    label = f"workshop: saved before {reason} (was on {branch or 'a detached HEAD'})"
-    git.run(
-        "stash",
-        "push",
-        "--include-untracked",
-        "-m",
-        label,
-        cwd=root,
-        env=git.identity_env(root),
-    )
-    return (
-        f"your changes are stashed as {label!r}: `git stash list` shows it,"
-        " `git stash apply` brings it back"
-    )
-
-
 def goto(number: int, path: Path | None = None) -> list[str]:
     """Move to step ``number`` on the learner's branch for it; return what to say."""
     root = git.toplevel(path or Path.cwd())
+    safety.refuse_mid_operation(root)
     ensure_built(root)
     available = step_tags(root)
     if number not in available:
         raise LearnerError(
             f"there is no step {number:02d}; the steps are {available[0]:02d}-{available[-1]:02d}"
         )
-    messages = []
     branch = f"{BRANCH_PREFIX}{number:02d}"
     if git.current_branch(root) == branch:
         return [f"you are already on step {number:02d} (branch {branch})"]
-    saved = save_work(root, f"goto {number:02d}")
-    if saved:
-        messages.append(saved)
+    messages = safety.save_work(root, f"goto {number:02d}")
+    checkout = ("checkout", "--quiet", "--no-overwrite-ignore")
     if git.rev(f"refs/heads/{branch}", root):
-        git.run("checkout", "--quiet", branch, cwd=root)
+        git.run(*checkout, branch, cwd=root)
         messages.append(f"back on your branch {branch}, with the work you left there")
     else:
-        git.run("checkout", "--quiet", "-b", branch, f"step-{number:02d}", cwd=root)
+        git.run(*checkout, "-b", branch, f"step-{number:02d}", cwd=root)
         messages.append(
             f"on step {number:02d}: a new branch {branch} starts from the tag step-{number:02d}"
         )
@@ -141,6 +112,7 @@ def goto(number: int, path: Path | None = None) -> list[str]:
 
 def next_step(path: Path | None = None) -> list[str]:
     current = here(path)
+    safety.refuse_mid_operation(current.root)
     later = [n for n in step_tags(current.root) if n > current.step.number]
     if not later:
         raise LearnerError(

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-ENGINE = Path(__file__).resolve().parents[2] / "workshop"
+ROOT = Path(__file__).resolve().parents[2]
+ENGINE = ROOT / "workshop"
 IDENTITY = [
     "-c",
     "user.name=Engine Test",
@@ -221,7 +222,7 @@ def write_mini_workshop(root: Path) -> None:
     (root / "conftest.py").write_text('pytest_plugins = ["workshop.pytest_plugin"]\n')
     (root / "pyproject.toml").write_text(PYPROJECT)
     (root / "NOTES.md").write_text("maintainers only\n")
-    (root / ".gitignore").write_text("__pycache__/\n.pytest_cache/\n.ruff_cache/\n")
+    shutil.copy(ROOT / ".gitignore", root / ".gitignore")
     (root / "WORKSHOP.md").write_text(
         "# Guide\n\n<!-- steps:begin (generated from workshop/manifest.toml: run `workshop index`) -->\n"
         "<!-- steps:end -->\n"
