@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from workshop import git, learner, safety
+from workshop import classroom, git, learner, safety, sync
 from workshop.build import BuildRefused, build
 from workshop.manifest import ManifestError
 from workshop.markers import MarkerError
@@ -58,6 +58,7 @@ def _source(root: Path, name: str):  # type: ignore[no-untyped-def]
 
 def cmd_build(args: argparse.Namespace) -> int:
     root = git.toplevel(Path.cwd())
+    args.source = args.source or classroom.source_ref(root) or "main"
     if args.dry_run:
         from workshop.build import plan
 
@@ -74,7 +75,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             "tags are built from a commit: commit your changes, then `workshop build`"
         )
     started = time.monotonic()
-    result = build(root, args.source, force=args.force)
+    try:
+        result = build(root, args.source, force=args.force)
+    except BuildRefused as refused:
+        raise BuildRefused(f"{refused}\n{classroom.rebuild_advice(root)}") from None
     seconds = time.monotonic() - started
     lines = [f"built {len(result.tags)} tags from {args.source} in {seconds:.2f} s"]
     for label, names in (
@@ -297,12 +301,32 @@ def parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument("--force", action="store_true", help="move tags that differ")
     build_cmd.add_argument(
-        "--source", default="main", help="a ref, or 'worktree' with --dry-run"
+        "--source",
+        help="a ref (default: main, else the class remote's main),"
+        " or 'worktree' with --dry-run",
     )
     build_cmd.add_argument(
         "--dry-run", action="store_true", help="render every step, write nothing"
     )
     build_cmd.set_defaults(run=cmd_build)
+    publish = sub.add_parser(
+        "publish",
+        help="push main, the step tags and the solutions to the class remote"
+        " in one atomic push (instructors)",
+    )
+    publish.add_argument("remote", help="the class remote, e.g. class or origin")
+    publish.set_defaults(
+        run=lambda a: _say(classroom.publish(git.toplevel(Path.cwd()), a.remote))
+    )
+    sync_cmd = sub.add_parser(
+        "sync", help="take the class remote's step tags and solutions; say what changed"
+    )
+    sync_cmd.add_argument(
+        "remote", nargs="?", help="default: origin, or the only remote"
+    )
+    sync_cmd.set_defaults(
+        run=lambda a: _say(sync.sync(git.toplevel(Path.cwd()), a.remote))
+    )
     verify_cmd = sub.add_parser(
         "verify", help="check every step's invariants (instructors, CI)"
     )
@@ -346,6 +370,7 @@ def main(argv: list[str] | None = None) -> int:
     except (
         learner.LearnerError,
         safety.Refused,
+        classroom.ClassRemoteError,
         BuildRefused,
         MarkerError,
         ManifestError,

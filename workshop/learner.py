@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from workshop import git, safety
-from workshop.build import FINAL_TAG, build, solution_ref
+from workshop import classroom, git, safety
+from workshop.build import FINAL_TAG, BuildRefused, build, solution_ref
 from workshop.manifest import Manifest, ManifestError, Step, load_manifest
 
 BRANCH_PREFIX = "learn/step-"
@@ -69,23 +69,38 @@ def step_tags(root: Path) -> list[int]:
     )
 
 
-def ensure_built(root: Path) -> None:
-    """Build the step tags from main when they are missing."""
-    built = step_tags(root)
-    if built and git.rev(FINAL_TAG, root) and git.rev(solution_ref(built[-1]), root):
+def ensure_refs(root: Path, refs: list[str], what: str) -> None:
+    """Build ``refs`` (step tags, solution refs) when missing, from main or
+    the class remote's main; without either, say how to get them."""
+    if all(git.rev(ref, root) for ref in refs):
         return
-    if git.peel("main", root) is None:
-        raise LearnerError(
-            "the step tags are missing and there is no main branch to build them from"
+    source = classroom.source_ref(root)
+    if source is None:
+        raise LearnerError(_how_to_get(root, what))
+    try:
+        build(root, source)
+    except BuildRefused as refused:
+        raise LearnerError(f"{refused}\n{classroom.rebuild_advice(root)}") from None
+
+
+def _how_to_get(root: Path, what: str) -> str:
+    if git.remotes(root):
+        return (
+            f"{what} are not in this clone, and there is no main to build them"
+            " from: `workshop sync` fetches them from the class remote"
         )
-    build(root, "main")
+    return (
+        f"{what} are not in this clone, and there is no main to build them from"
+        " nor a remote to fetch them from: clone the workshop again"
+    )
 
 
 def goto(number: int, path: Path | None = None) -> list[str]:
     """Move to step ``number`` on the learner's branch for it; return what to say."""
     root = git.toplevel(path or Path.cwd())
     safety.refuse_mid_operation(root)
-    ensure_built(root)
+    if not git.rev(FINAL_TAG, root):  # an incomplete set: build or fetch it
+        ensure_refs(root, [f"refs/tags/step-{number:02d}"], "the step tags")
     available = step_tags(root)
     if number not in available:
         raise LearnerError(
@@ -220,16 +235,21 @@ def hint(level: int | None, path: Path | None = None) -> list[str]:
 def solution_args(path: Path | None = None) -> tuple[Path, list[str]]:
     """The git diff arguments that show the reference solution of this drill."""
     current = here(path)
-    ensure_built(current.root)
-    number = current.step.number
+    number = _ensure_solution(current)
     return current.root, ["diff", f"step-{number:02d}", solution_ref(number), "--"]
+
+
+def _ensure_solution(current: Here) -> int:
+    number = current.step.number
+    refs = [f"refs/tags/step-{number:02d}", solution_ref(number)]
+    ensure_refs(current.root, refs, "the reference solutions")
+    return number
 
 
 def diff_args(path: Path | None = None) -> tuple[Path, list[str]]:
     """git diff arguments: the reference solution (-) against my work (+)."""
     current = here(path)
-    ensure_built(current.root)
-    number = current.step.number
+    number = _ensure_solution(current)
     changed = git.out(
         "diff",
         "--name-only",

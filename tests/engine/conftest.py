@@ -19,10 +19,9 @@ IDENTITY = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch, tmp_path_factory):
+def isolate_git(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     """No global git config: like a fresh machine with no identity."""
-    config = tmp_path_factory.mktemp("gitconfig") / "config"
+    config = folder / "gitconfig"
     config.write_text("")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
@@ -33,6 +32,11 @@ def isolated_git(monkeypatch, tmp_path_factory):
         "GIT_COMMITTER_EMAIL",
     ):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(monkeypatch, tmp_path_factory):
+    isolate_git(monkeypatch, tmp_path_factory.mktemp("gitconfig"))
 
 
 def git(repo: Path, *args: str) -> str:

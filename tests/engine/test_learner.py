@@ -186,7 +186,7 @@ def test_watch_runs_the_check_at_start_and_after_each_save(tmp_path):
     assert len(calls) == 2, "once at start, once after the save, never for nothing"
 
 
-def test_tags_fetched_from_a_class_remote_are_used_and_the_solutions_added(
+def test_tags_fetched_from_a_class_remote_are_used_and_the_solutions_built_alike(
     mini, tmp_path
 ):
     from workshop.build import build, solution_ref
@@ -198,11 +198,12 @@ def test_tags_fetched_from_a_class_remote_are_used_and_the_solutions_added(
         "tags came with the clone"
     )
     learner.goto(1, learner_clone)
-    assert git(learner_clone, "rev-parse", solution_ref(1)) == git(
-        mini, "rev-parse", solution_ref(1)
-    )
     assert git(learner_clone, "rev-parse", "step-01") == git(
         mini, "rev-parse", "step-01"
+    )
+    learner.solution_args(learner_clone)
+    assert git(learner_clone, "rev-parse", solution_ref(1)) == git(
+        mini, "rev-parse", solution_ref(1)
     )
 
 
