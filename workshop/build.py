@@ -179,10 +179,9 @@ def build(repo: Path, ref: str = "main", force: bool = False) -> BuildResult:
         updates.append(f"update refs/tags/{tag} {tag_object}\n")
     if refused:
         raise BuildRefused(
-            "these tags exist and differ from what main builds now:\n  "
+            f"these tags exist and differ from what {ref} builds now:\n  "
             + "\n  ".join(refused)
-            + "\nA room that already fetched them would get different steps. If main"
-            " changed on purpose, run `workshop build --force` (and tell the room)."
+            + "\nA room that already fetched them would get different steps."
         )
     for number, commit in solutions.items():
         updates.append(f"update {solution_ref(number)} {commit}\n")

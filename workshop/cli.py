@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from workshop import git, learner, room_cli, track_cli
-from workshop.build import BuildRefused, build
-from workshop.manifest import ManifestError
+from workshop import classroom, git, learner, room_cli, safety, sync, track_cli
+from workshop.build import BuildRefused, build, solution_ref
+from workshop.manifest import ManifestError, load_manifest
 from workshop.markers import MarkerError
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ if not console.is_terminal:
 
 def _say(lines: list[str]) -> int:
     for line in lines:
-        console.print(line, markup=False)
+        console.print(line, markup=False, soft_wrap=True)
     return 0
 
 
@@ -58,6 +58,7 @@ def _source(root: Path, name: str):  # type: ignore[no-untyped-def]
 
 def cmd_build(args: argparse.Namespace) -> int:
     root = git.toplevel(Path.cwd())
+    args.source = args.source or classroom.source_ref(root) or "main"
     if args.dry_run:
         from workshop.build import plan
 
@@ -74,7 +75,10 @@ def cmd_build(args: argparse.Namespace) -> int:
             "tags are built from a commit: commit your changes, then `workshop build`"
         )
     started = time.monotonic()
-    result = build(root, args.source, force=args.force)
+    try:
+        result = build(root, args.source, force=args.force)
+    except BuildRefused as refused:
+        raise BuildRefused(f"{refused}\n{classroom.rebuild_advice(root)}") from None
     seconds = time.monotonic() - started
     lines = [f"built {len(result.tags)} tags from {args.source} in {seconds:.2f} s"]
     for label, names in (
@@ -181,9 +185,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def cmd_start(args: argparse.Namespace) -> int:
-    root = git.toplevel(Path.cwd())
-    learner.ensure_built(root)
-    lines = track_cli.start(root, args.track, args.step)
+    lines = track_cli.start(git.toplevel(Path.cwd()), args.track, args.step)
     lines.append(
         "`workshop check` runs this step's tests; `workshop hint` gives a hint."
     )
@@ -240,7 +242,6 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_index(args: argparse.Namespace) -> int:
     from workshop import index
-    from workshop.manifest import load_manifest
 
     root = git.toplevel(Path.cwd())
     guide = root / "WORKSHOP.md"
@@ -259,7 +260,8 @@ def cmd_book(args: argparse.Namespace) -> int:
     from workshop import book
 
     root = git.toplevel(Path.cwd())
-    learner.ensure_built(root)  # the solution diffs come from the built refs
+    numbers = load_manifest(root).numbers  # the diffs come from the solution refs
+    learner.ensure_refs(root, [solution_ref(n) for n in numbers], "the solution refs")
     try:
         pages = book.write_book(root, Path(args.out), instructor=args.instructor)
     except book.BookError as error:
@@ -312,12 +314,32 @@ def parser() -> argparse.ArgumentParser:
     )
     build_cmd.add_argument("--force", action="store_true", help="move tags that differ")
     build_cmd.add_argument(
-        "--source", default="main", help="a ref, or 'worktree' with --dry-run"
+        "--source",
+        help="a ref (default: main, else the class remote's main),"
+        " or 'worktree' with --dry-run",
     )
     build_cmd.add_argument(
         "--dry-run", action="store_true", help="render every step, write nothing"
     )
     build_cmd.set_defaults(run=cmd_build)
+    publish = sub.add_parser(
+        "publish",
+        help="push main, the step tags and the solutions to the class remote"
+        " in one atomic push (instructors)",
+    )
+    publish.add_argument("remote", help="the class remote, e.g. class or origin")
+    publish.set_defaults(
+        run=lambda a: _say(classroom.publish(git.toplevel(Path.cwd()), a.remote))
+    )
+    sync_cmd = sub.add_parser(
+        "sync", help="take the class remote's step tags and solutions; say what changed"
+    )
+    sync_cmd.add_argument(
+        "remote", nargs="?", help="default: origin, or the only remote"
+    )
+    sync_cmd.set_defaults(
+        run=lambda a: _say(sync.sync(git.toplevel(Path.cwd()), a.remote))
+    )
     verify_cmd = sub.add_parser(
         "verify", help="check every step's invariants (instructors, CI)"
     )
@@ -368,10 +390,12 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except (
         learner.LearnerError,
+        safety.Refused,
+        classroom.ClassRemoteError,
         BuildRefused,
         MarkerError,
         ManifestError,
         git.GitError,
     ) as error:
-        console.print(f"workshop: {error}", markup=False, style="red")
+        console.print(f"workshop: {error}", markup=False, style="red", soft_wrap=True)
         return 2

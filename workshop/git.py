@@ -40,9 +40,16 @@ def run(
         ["git", *args], cwd=cwd, input=input, env=full_env, capture_output=True
     )
     if check and result.returncode != 0:
-        message = result.stderr.decode(errors="replace").strip()
-        raise GitError(f"git {' '.join(args)} failed: {message}")
+        raise GitError(f"git {' '.join(args)} failed: {_said(result)}")
     return result
+
+
+def _said(result: subprocess.CompletedProcess[bytes]) -> str:
+    """git's own words: some commands (`stash push`) explain on stdout."""
+    for stream in (result.stderr, result.stdout):
+        if text := stream.decode(errors="replace").strip():
+            return text
+    return f"exit code {result.returncode}, no message"
 
 
 def out(*args: str, cwd: Path, check: bool = True) -> str:
@@ -124,9 +131,24 @@ def current_branch(cwd: Path) -> str | None:
     return name or None
 
 
-def is_dirty(cwd: Path) -> bool:
+def is_dirty(cwd: Path, pathspec: tuple[str, ...] = ()) -> bool:
     """True when there are uncommitted changes, untracked files included."""
-    return bool(out("status", "--porcelain", "--untracked-files=all", cwd=cwd))
+    return bool(
+        out("status", "--porcelain", "--untracked-files=all", "--", *pathspec, cwd=cwd)
+    )
+
+
+def git_dir(cwd: Path) -> Path:
+    return Path(out("rev-parse", "--absolute-git-dir", cwd=cwd))
+
+
+def unmerged_paths(cwd: Path) -> list[str]:
+    listing = out("diff", "--name-only", "--diff-filter=U", cwd=cwd)
+    return listing.splitlines()
+
+
+def remotes(cwd: Path) -> list[str]:
+    return out("remote", cwd=cwd).splitlines()
 
 
 def tags(cwd: Path, pattern: str) -> dict[str, str]:

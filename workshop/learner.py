@@ -1,7 +1,7 @@
 """The learner's loop: where am I, go to a step, hints, the reference solution.
 
-Anything that moves HEAD first saves uncommitted work: as a commit on the
-learner's own `learn/step-NN` branch, or as a named stash anywhere else.
+Anything that moves HEAD first refuses or saves the learner's work (see
+workshop/safety.py).
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from workshop import git
-from workshop.build import FINAL_TAG, build, solution_ref
+from workshop import classroom, git, safety
+from workshop.build import FINAL_TAG, BuildRefused, build, solution_ref
 from workshop.manifest import Manifest, ManifestError, Step, load_manifest
 from workshop.textparts import split_text
 
@@ -70,67 +70,53 @@ def step_tags(root: Path) -> list[int]:
     )
 
 
-def ensure_built(root: Path) -> None:
-    """Build the step tags from main when they are missing."""
-    built = step_tags(root)
-    if built and git.rev(FINAL_TAG, root) and git.rev(solution_ref(built[-1]), root):
+def ensure_refs(root: Path, refs: list[str], what: str) -> None:
+    """Build ``refs`` (step tags, solution refs) when missing, from main or
+    the class remote's main; without either, say how to get them."""
+    if all(git.rev(ref, root) for ref in refs):
         return
-    if git.peel("main", root) is None:
-        raise LearnerError(
-            "the step tags are missing and there is no main branch to build them from"
+    source = classroom.source_ref(root)
+    if source is None:
+        raise LearnerError(_how_to_get(root, what))
+    try:
+        build(root, source)
+    except BuildRefused as refused:
+        raise LearnerError(f"{refused}\n{classroom.rebuild_advice(root)}") from None
+
+
+def _how_to_get(root: Path, what: str) -> str:
+    if git.remotes(root):
+        return (
+            f"{what} are not in this clone, and there is no main to build them"
+            " from: `workshop sync` fetches them from the class remote"
         )
-    build(root, "main")
-
-
-def save_work(root: Path, reason: str) -> str | None:
-    """Keep uncommitted work safe before HEAD moves; say where it went."""
-    if not git.is_dirty(root):
-        return None
-    branch = git.current_branch(root)
-    if branch and branch.startswith(BRANCH_PREFIX):
-        git.run("add", "-A", cwd=root)
-        git.run(
-            "commit", "--quiet", "--no-verify", "-m", f"workshop: my work, saved before {reason}",
-            cwd=root, env=git.identity_env(root),
-        )  # fmt: skip
-        return f"your changes are committed on your branch {branch}"
-    label = f"workshop: saved before {reason} (was on {branch or 'a detached HEAD'})"
-    git.run(
-        "stash",
-        "push",
-        "--include-untracked",
-        "-m",
-        label,
-        cwd=root,
-        env=git.identity_env(root),
-    )
     return (
-        f"your changes are stashed as {label!r}: `git stash list` shows it,"
-        " `git stash apply` brings it back"
+        f"{what} are not in this clone, and there is no main to build them from"
+        " nor a remote to fetch them from: clone the workshop again"
     )
 
 
 def goto(number: int, path: Path | None = None) -> list[str]:
     """Move to step ``number`` on the learner's branch for it; return what to say."""
     root = git.toplevel(path or Path.cwd())
-    ensure_built(root)
+    safety.refuse_mid_operation(root)
+    if not git.rev(FINAL_TAG, root):  # an incomplete set: build or fetch it
+        ensure_refs(root, [f"refs/tags/step-{number:02d}"], "the step tags")
     available = step_tags(root)
     if number not in available:
         raise LearnerError(
             f"there is no step {number:02d}; the steps are {available[0]:02d}-{available[-1]:02d}"
         )
-    messages = []
     branch = f"{BRANCH_PREFIX}{number:02d}"
     if git.current_branch(root) == branch:
         return [f"you are already on step {number:02d} (branch {branch})"]
-    saved = save_work(root, f"goto {number:02d}")
-    if saved:
-        messages.append(saved)
+    messages = safety.save_work(root, f"goto {number:02d}")
+    checkout = ("checkout", "--quiet", "--no-overwrite-ignore")
     if git.rev(f"refs/heads/{branch}", root):
-        git.run("checkout", "--quiet", branch, cwd=root)
+        git.run(*checkout, branch, cwd=root)
         messages.append(f"back on your branch {branch}, with the work you left there")
     else:
-        git.run("checkout", "--quiet", "-b", branch, f"step-{number:02d}", cwd=root)
+        git.run(*checkout, "-b", branch, f"step-{number:02d}", cwd=root)
         messages.append(
             f"on step {number:02d}: a new branch {branch} starts from the tag step-{number:02d}"
         )
@@ -142,6 +128,7 @@ def goto(number: int, path: Path | None = None) -> list[str]:
 
 def next_step(path: Path | None = None) -> list[str]:
     current = here(path)
+    safety.refuse_mid_operation(current.root)
     later = [n for n in step_tags(current.root) if n > current.step.number]
     if not later:
         raise LearnerError(
@@ -256,16 +243,21 @@ def hint(level: int | None, path: Path | None = None) -> list[str]:
 def solution_args(path: Path | None = None) -> tuple[Path, list[str]]:
     """The git diff arguments that show the reference solution of this drill."""
     current = here(path)
-    ensure_built(current.root)
-    number = current.step.number
+    number = _ensure_solution(current)
     return current.root, ["diff", f"step-{number:02d}", solution_ref(number), "--"]
+
+
+def _ensure_solution(current: Here) -> int:
+    number = current.step.number
+    refs = [f"refs/tags/step-{number:02d}", solution_ref(number)]
+    ensure_refs(current.root, refs, "the reference solutions")
+    return number
 
 
 def diff_args(path: Path | None = None) -> tuple[Path, list[str]]:
     """git diff arguments: the reference solution (-) against my work (+)."""
     current = here(path)
-    ensure_built(current.root)
-    number = current.step.number
+    number = _ensure_solution(current)
     changed = git.out(
         "diff",
         "--name-only",

@@ -65,9 +65,9 @@ def chosen(root: Path) -> Track | None:
 
 def start(root: Path, name: str | None, step: int | None) -> list[str]:
     """`workshop start [--track NAME] [STEP]`."""
-    learner.ensure_built(root)
     if name is None:
         return learner.goto(step or 0, root)
+    learner.ensure_refs(root, [f"refs/tags/{FINAL_TAG}"], "the step tags")
     track = _track(root, name)
     if step is not None and step not in track.steps:
         on = ", ".join(f"{n:02d}" for n in track.steps)

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-ENGINE = Path(__file__).resolve().parents[2] / "workshop"
+ROOT = Path(__file__).resolve().parents[2]
+ENGINE = ROOT / "workshop"
 IDENTITY = [
     "-c",
     "user.name=Engine Test",
@@ -19,10 +20,9 @@ IDENTITY = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def isolated_git(monkeypatch, tmp_path_factory):
+def isolate_git(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     """No global git config: like a fresh machine with no identity."""
-    config = tmp_path_factory.mktemp("gitconfig") / "config"
+    config = folder / "gitconfig"
     config.write_text("")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
@@ -33,6 +33,11 @@ def isolated_git(monkeypatch, tmp_path_factory):
         "GIT_COMMITTER_EMAIL",
     ):
         monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
+def isolated_git(monkeypatch, tmp_path_factory):
+    isolate_git(monkeypatch, tmp_path_factory.mktemp("gitconfig"))
 
 
 def git(repo: Path, *args: str) -> str:
@@ -222,7 +227,7 @@ def write_mini_workshop(root: Path) -> None:
     (root / "conftest.py").write_text('pytest_plugins = ["workshop.pytest_plugin"]\n')
     (root / "pyproject.toml").write_text(PYPROJECT)
     (root / "NOTES.md").write_text("maintainers only\n")
-    (root / ".gitignore").write_text("__pycache__/\n.pytest_cache/\n.ruff_cache/\n")
+    shutil.copy(ROOT / ".gitignore", root / ".gitignore")
     (root / "WORKSHOP.md").write_text(
         "# Guide\n\n<!-- steps:begin (generated from workshop/manifest.toml: run `workshop index`) -->\n"
         "<!-- steps:end -->\n"

@@ -68,7 +68,7 @@ def test_a_broken_link_is_named_and_a_foreign_folder_refused(tmp_path):
 def test_every_page_loads_in_chromium_with_highlighted_code_and_working_links(
     mini, page, tmp_path
 ):
-    learner.ensure_built(mini)
+    learner.ensure_refs(mini, ["refs/tags/final"], "the step tags")
     out = tmp_path / "book"
     book.write_book(mini, out, instructor=True)
     page.goto((out / "index.html").as_uri())

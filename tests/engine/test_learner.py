@@ -7,8 +7,9 @@ import sys
 
 import pytest
 
-from tests.engine.conftest import git
-from workshop import learner
+from tests.engine.conftest import IDENTITY, ROOT, commit_all, git
+from workshop import git as git_module
+from workshop import learner, safety
 
 
 def test_goto_builds_the_tags_and_lands_on_a_branch_at_step_01(mini):
@@ -185,7 +186,7 @@ def test_watch_runs_the_check_at_start_and_after_each_save(tmp_path):
     assert len(calls) == 2, "once at start, once after the save, never for nothing"
 
 
-def test_tags_fetched_from_a_class_remote_are_used_and_the_solutions_added(
+def test_tags_fetched_from_a_class_remote_are_used_and_the_solutions_built_alike(
     mini, tmp_path
 ):
     from workshop.build import build, solution_ref
@@ -197,9 +198,122 @@ def test_tags_fetched_from_a_class_remote_are_used_and_the_solutions_added(
         "tags came with the clone"
     )
     learner.goto(1, learner_clone)
-    assert git(learner_clone, "rev-parse", solution_ref(1)) == git(
-        mini, "rev-parse", solution_ref(1)
-    )
     assert git(learner_clone, "rev-parse", "step-01") == git(
         mini, "rev-parse", "step-01"
     )
+    learner.solution_args(learner_clone)
+    assert git(learner_clone, "rev-parse", solution_ref(1)) == git(
+        mini, "rev-parse", solution_ref(1)
+    )
+
+
+def test_commits_on_a_detached_head_are_saved_on_a_branch_whose_name_is_printed(mini):
+    learner.goto(1, mini)
+    git(mini, "checkout", "--quiet", "--detach", "step-01")
+    (mini / "app" / "calc.py").write_text("my detached commit\n")
+    mine = commit_all(mini, "work on a detached HEAD")
+    said = "\n".join(learner.goto(2, mini))
+    branch = f"learn/saved-{mine[:7]}"
+    assert f"(1 commit) is saved on a new branch {branch}" in said
+    assert git(mini, "rev-parse", branch) == mine
+
+
+def test_staged_changes_are_saved_in_a_commit_of_their_own_before_the_rest(mini):
+    learner.goto(1, mini)
+    calc = mini / "app" / "calc.py"
+    calc.write_text("staged\n")
+    git(mini, "add", "app/calc.py")
+    calc.write_text("staged, then edited\n")
+    (mini / "new.txt").write_text("untracked\n")
+    said = "\n".join(learner.goto(2, mini))
+    assert "what you had staged in a commit of its own, first" in said
+    assert git(mini, "log", "-2", "--format=%s", "learn/step-01").splitlines() == [
+        "workshop: my work, saved before goto 02",
+        "workshop: my staged work, saved before goto 02",
+    ]
+    assert git(mini, "show", "learn/step-01~1:app/calc.py") == "staged"
+    assert git(mini, "show", "learn/step-01:app/calc.py") == "staged, then edited"
+    assert "new.txt" not in git(mini, "show", "--name-only", "learn/step-01~1")
+
+
+@pytest.mark.parametrize(
+    "secret", [".env", "app/.env.local", "shop.db", "data/x.sqlite3", "catalog.json"]
+)
+def test_secrets_and_local_state_are_never_saved_even_when_not_ignored(mini, secret):
+    learner.goto(1, mini)
+    (mini / ".gitignore").write_text("__pycache__/\n")  # a learner's edit
+    (mini / secret).parent.mkdir(parents=True, exist_ok=True)
+    (mini / secret).write_text("PASSWORD=hunter2\n")
+    (mini / "app" / "calc.py").write_text("work\n")
+    git(mini, "add", "--force", secret)  # even when staged by hand
+    learner.goto(2, mini)
+    saved = git(mini, "ls-tree", "-r", "--name-only", "learn/step-01").splitlines()
+    assert secret not in saved and ".gitignore" in saved
+    assert (mini / secret).read_text() == "PASSWORD=hunter2\n", "it stays in the tree"
+
+
+def test_the_steps_gitignore_covers_secrets_databases_catalogs_and_the_venv(mini):
+    learner.goto(0, mini)
+    names = [".env", "app/.env.prod", "store.db", "x/shop.sqlite3", "catalog.yaml",
+             "catalog.pkl", ".venv/bin/python", "store.db-wal"]  # fmt: skip
+    result = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--stdin"], cwd=mini,
+        input="\n".join(names), capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.stdout.splitlines() == names
+    assert (mini / ".gitignore").read_text() == (ROOT / ".gitignore").read_text()
+
+
+def test_a_checkout_that_would_overwrite_an_ignored_file_is_refused(mini):
+    learner.goto(2, mini)
+    (mini / "local.db").write_text("committed by hand\n")
+    git(mini, "add", "--force", "local.db")
+    git(mini, *IDENTITY, "commit", "--quiet", "-m", "tracked db")
+    learner.goto(1, mini)
+    (mini / "local.db").write_text("my data\n")
+    with pytest.raises(git_module.GitError, match="local.db"):
+        learner.goto(2, mini)
+    assert (mini / "local.db").read_text() == "my data\n"
+
+
+def test_a_failing_git_command_reports_git_s_own_words_even_on_stdout(mini):
+    learner.goto(1, mini)
+    git(mini, "branch", "other")
+    (mini / "app" / "calc.py").write_text("mine\n")
+    git(mini, *IDENTITY, "commit", "--quiet", "-am", "mine")
+    git(mini, "checkout", "--quiet", "other")
+    (mini / "app" / "calc.py").write_text("theirs\n")
+    git(mini, *IDENTITY, "commit", "--quiet", "-am", "theirs")
+    subprocess.run(
+        ["git", *IDENTITY, "merge", "learn/step-01"], cwd=mini, capture_output=True
+    )
+    with pytest.raises(git_module.GitError) as error:
+        git_module.run("stash", "push", cwd=mini)
+    assert str(error.value).endswith("app/calc.py: needs merge")
+
+
+@pytest.mark.parametrize(
+    ("operation", "finish", "abort"),
+    [
+        ("merge", "git commit", "git merge --abort"),
+        ("cherry-pick", "git cherry-pick --continue", "git cherry-pick --abort"),
+    ],
+)
+def test_goto_refuses_mid_operation_naming_how_to_finish_or_abort(
+    mini, operation, finish, abort
+):
+    learner.goto(1, mini)
+    git(mini, "branch", "other")
+    (mini / "app" / "calc.py").write_text("mine\n")
+    git(mini, *IDENTITY, "commit", "--quiet", "-am", "mine")
+    git(mini, "checkout", "--quiet", "other")
+    (mini / "app" / "calc.py").write_text("theirs\n")
+    git(mini, *IDENTITY, "commit", "--quiet", "-am", "theirs")
+    git(mini, "checkout", "--quiet", "learn/step-01")
+    subprocess.run(
+        ["git", *IDENTITY, operation, "other"], cwd=mini, capture_output=True
+    )
+    with pytest.raises(safety.Refused) as refused:
+        learner.goto(2, mini)
+    assert f"finish it (`{finish}`) or abort it (`{abort}`)" in str(refused.value)
+    assert "<<<<<<<" in (mini / "app" / "calc.py").read_text(), "nothing committed"
