@@ -96,7 +96,7 @@ def _quote(path: str) -> str:
 
 def plan(source: Source) -> list[tuple[str, str, Tree, Tree | None]]:
     """(tag, message, tree, solved tree) for every step, then the final state."""
-    items = []
+    items: list[tuple[str, str, Tree, Tree | None]] = []
     for step in source.manifest.steps:
         message = f"{step.tag}: {step.title}\n\nThe task: {step.task}.\nThe text: {step.text_path}\n"
         items.append(

@@ -18,6 +18,7 @@ from workshop.manifest import ManifestError
 from workshop.markers import MarkerError
 
 if TYPE_CHECKING:
+    from workshop.source import Source
     from workshop.verify import StepReport
 
 console = Console(highlight=False)
@@ -50,7 +51,7 @@ def parse_steps(text: str | None) -> list[int] | None:
     return numbers
 
 
-def _source(root: Path, name: str):  # type: ignore[no-untyped-def]
+def _source(root: Path, name: str) -> Source:
     from workshop.source import load_from_dir, load_from_git
 
     return load_from_dir(root) if name == "worktree" else load_from_git(root, name)
