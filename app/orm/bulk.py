@@ -121,7 +121,9 @@ def insert_products(
     return len(items)
 
 
-def set_prices(sessions: sessionmaker[Session], prices: Mapping[str, object]) -> int:
+def set_prices(
+    sessions: sessionmaker[Session], prices: Mapping[str, str | int | Decimal]
+) -> int:
     """New prices for many SKUs in one transaction; return how many.
 
     Every price is checked before any statement (InvalidPrice); any unknown
