@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter  # solution 33
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from decimal import Decimal  # solution 33
+from decimal import Decimal
 
 from pydantic import ValidationError  # solution 33
 from sqlalchemy import (
