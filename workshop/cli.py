@@ -223,7 +223,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def _git_passthrough(root: Path, git_args: list[str], header: str) -> int:
     console.print(header, markup=False)
-    return subprocess.run(["git", *git_args], cwd=root).returncode
+    return git.passthrough(git_args, root)
 
 
 def cmd_solution(args: argparse.Namespace) -> int:

@@ -45,6 +45,12 @@ def run(
     return result
 
 
+def passthrough(args: list[str], cwd: Path) -> int:
+    """Run git on the user's terminal (their pager, colours and language);
+    return its exit code."""
+    return subprocess.run(["git", *args], cwd=cwd).returncode
+
+
 def out(*args: str, cwd: Path, check: bool = True) -> str:
     return run(*args, cwd=cwd, check=check).stdout.decode().strip()
 
