@@ -140,7 +140,9 @@ def write_commits(repo: Path, source: Source) -> tuple[dict[str, str], dict[int,
             cwd=repo, input=b"".join(stream.parts) + b"done\n",
         )  # fmt: skip
         exported = dict(
-            line.split() for line in marks_file.read_text().splitlines() if line.strip()
+            line.split()
+            for line in marks_file.read_text(encoding="utf-8").splitlines()
+            if line.strip()
         )
     for ref in ("steps", "solution"):
         git.run("update-ref", "-d", f"{_SCRATCH}/{ref}", cwd=repo, check=False)

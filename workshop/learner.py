@@ -158,9 +158,9 @@ def run_tests(root: Path, only_current: bool, quiet: bool = False) -> tuple[int,
             args += ["--step", "current"]
         env = {**os.environ, "WORKSHOP_REPORT": str(report), "PYTHONPATH": str(root)}
         result = subprocess.run(
-            args, cwd=root, env=env, capture_output=quiet, text=True
+            args, cwd=root, env=env, capture_output=quiet, text=True, encoding="utf-8"
         )
-        data = json.loads(report.read_text()) if report.exists() else {}
+        data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
     return result.returncode, data
 
 
@@ -230,13 +230,15 @@ def hint(level: int | None, path: Path | None = None) -> list[str]:
         Path(git.out("rev-parse", "--absolute-git-dir", cwd=current.root))
         / "workshop-hints.json"
     )
-    seen = json.loads(seen_file.read_text()) if seen_file.exists() else {}
+    seen = (
+        json.loads(seen_file.read_text(encoding="utf-8")) if seen_file.exists() else {}
+    )
     if level is None:
         level = min(seen.get(step.tag, 0) + 1, len(available))
     if not 1 <= level <= len(available):
         raise LearnerError(f"step {step.number:02d} has hints 1-{len(available)}")
     seen[step.tag] = max(seen.get(step.tag, 0), level)
-    seen_file.write_text(json.dumps(seen))
+    seen_file.write_text(json.dumps(seen), encoding="utf-8")
     more = " (`workshop hint` again for the next)" if level < len(available) else ""
     return [
         f"Hint {level} of {len(available)} for step {step.number:02d}{more}:",

@@ -20,8 +20,8 @@ def test_goto_builds_the_tags_and_lands_on_a_branch_at_step_01(mini):
 
 def test_goto_commits_uncommitted_work_on_the_learners_branch(mini):
     learner.goto(1, mini)
-    (mini / "app" / "calc.py").write_text("my attempt\n")
-    (mini / "notes.txt").write_text("an untracked file of mine\n")
+    (mini / "app" / "calc.py").write_text("my attempt\n", encoding="utf-8")
+    (mini / "notes.txt").write_text("an untracked file of mine\n", encoding="utf-8")
     lines = learner.goto(2, mini)
     assert any("committed on your branch learn/step-01" in line for line in lines)
     assert git(mini, "status", "--porcelain") == ""
@@ -30,27 +30,29 @@ def test_goto_commits_uncommitted_work_on_the_learners_branch(mini):
     author = git(mini, "log", "-1", "--format=%an", "learn/step-01")
     assert author == "Workshop learner", "no identity configured: the fallback is used"
     learner.goto(1, mini)
-    assert (mini / "app" / "calc.py").read_text() == "my attempt\n"
+    assert (mini / "app" / "calc.py").read_text(encoding="utf-8") == "my attempt\n"
     assert (mini / "notes.txt").exists()
 
 
 def test_goto_from_another_branch_stashes_work_under_a_name(mini):
-    (mini / "app" / "calc.py").write_text("maintainer's edit\n")
-    (mini / "draft.md").write_text("untracked\n")
+    (mini / "app" / "calc.py").write_text("maintainer's edit\n", encoding="utf-8")
+    (mini / "draft.md").write_text("untracked\n", encoding="utf-8")
     lines = learner.goto(1, mini)
     assert any("workshop: saved before goto 01 (was on main)" in line for line in lines)
     assert "workshop: saved before goto 01 (was on main)" in git(mini, "stash", "list")
     git(mini, "checkout", "--quiet", "main")
     git(mini, "stash", "pop", "--quiet")
-    assert (mini / "app" / "calc.py").read_text() == "maintainer's edit\n"
-    assert (mini / "draft.md").read_text() == "untracked\n"
+    assert (mini / "app" / "calc.py").read_text(
+        encoding="utf-8"
+    ) == "maintainer's edit\n"
+    assert (mini / "draft.md").read_text(encoding="utf-8") == "untracked\n"
 
 
 def test_goto_uses_the_users_own_identity_when_there_is_one(mini):
     git(mini, "config", "user.name", "Ada")
     git(mini, "config", "user.email", "ada@example.invalid")
     learner.goto(1, mini)
-    (mini / "app" / "calc.py").write_text("work\n")
+    (mini / "app" / "calc.py").write_text("work\n", encoding="utf-8")
     learner.goto(2, mini)
     assert git(mini, "log", "-1", "--format=%an", "learn/step-01") == "Ada"
 
@@ -104,7 +106,8 @@ def test_status_never_counts_a_skipped_test_as_passing(mini):
     learner.goto(2, mini)
     (mini / "tests" / "test_step_02_later.py").write_text(
         "import pytest\n\n\ndef test_needs_a_server():\n"
-        "    pytest.skip('no server here')\n"
+        "    pytest.skip('no server here')\n",
+        encoding="utf-8",
     )
     lines = "\n".join(learner.status(mini))
     assert "this step 0/2 pass, 1 skipped" in lines
@@ -118,10 +121,11 @@ def test_solution_shows_only_this_drills_answer_and_diff_compares_my_work(mini):
     assert "+    return a * b" in solution and "def sub" not in solution
     calc = mini / "app" / "calc.py"
     calc.write_text(
-        calc.read_text().replace(
+        calc.read_text(encoding="utf-8").replace(
             'raise NotImplementedError(\n        "step 01: write mul() - the task is in workshop/steps/01-mul.md"\n    )',
             "return b * a",
-        )
+        ),
+        encoding="utf-8",
     )
     root, args = learner.diff_args(mini)
     mine = git(root, *args)
@@ -132,7 +136,7 @@ def test_check_runs_only_the_current_steps_tests(mini):
     learner.goto(2, mini)
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--step", "current"],
-        cwd=mini, capture_output=True, text=True,
+        cwd=mini, capture_output=True, text=True, encoding="utf-8"
     )  # fmt: skip
     assert "1 failed, 2 deselected" in result.stdout
 
@@ -144,8 +148,8 @@ def test_no_command_that_moves_head_loses_uncommitted_work(mini, monkeypatch, co
     monkeypatch.chdir(mini)
     if command == ["next"]:
         learner.goto(1, mini)
-    (mini / "app" / "calc.py").write_text("precious edit\n")
-    (mini / "untracked.txt").write_text("precious new file\n")
+    (mini / "app" / "calc.py").write_text("precious edit\n", encoding="utf-8")
+    (mini / "untracked.txt").write_text("precious new file\n", encoding="utf-8")
     assert main(command) == 0
     if command == ["next"]:  # from the learner's branch: a commit on it
         where = "learn/step-01"
@@ -174,9 +178,11 @@ def test_watch_runs_the_check_at_start_and_after_each_save(tmp_path):
 
     (tmp_path / "app").mkdir()
     module = tmp_path / "app" / "m.py"
-    module.write_text("x = 1\n")
+    module.write_text("x = 1\n", encoding="utf-8")
     calls = []
-    saver = threading.Timer(0.15, lambda: module.write_text("x = 2  # saved\n"))
+    saver = threading.Timer(
+        0.15, lambda: module.write_text("x = 2  # saved\n", encoding="utf-8")
+    )
     saver.start()
     learner.watch(
         [tmp_path / "app"], lambda: calls.append(time.monotonic()), 0.01, rounds=150
