@@ -210,12 +210,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_watch(args: argparse.Namespace) -> int:
     current = learner.here()
     current.step  # noqa: B018
-    folders = [current.root / name for name in ("app", "tests")]
     console.print(
-        "watching app/ and tests/: save a file to re-run the check; Ctrl-C stops"
+        "watching every file of the workshop (not those git ignores):"
+        " save one to re-run the check; Ctrl-C stops"
     )
     try:
-        learner.watch(folders, lambda: cmd_check(args), args.interval)
+        learner.watch(current.root, lambda: cmd_check(args))
     except KeyboardInterrupt:
         pass
     return 0
@@ -293,7 +293,6 @@ def parser() -> argparse.ArgumentParser:
         "next", help="go to the next step (your work is saved first)"
     ).set_defaults(run=lambda a: _say(learner.next_step()))
     watch = sub.add_parser("watch", help="re-run the check whenever a file is saved")
-    watch.add_argument("--interval", type=float, default=0.5)
     watch.set_defaults(run=cmd_watch)
     build_cmd = sub.add_parser(
         "build", help="generate the step tags from main (instructors, CI)"

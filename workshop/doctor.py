@@ -25,6 +25,7 @@ PACKAGES = {
     "pytest-asyncio": "pytest_asyncio",
     "ruff": None,
     "rich": "rich",
+    "watchfiles": "watchfiles",
     "greenlet": "greenlet",
 }
 

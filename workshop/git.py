@@ -125,6 +125,13 @@ def identity_env(cwd: Path) -> dict[str, str]:
     }
 
 
+def is_ignored(path: Path, cwd: Path) -> bool:
+    """True when .gitignore (or git's other exclude rules) leaves ``path`` out."""
+    return (
+        run("check-ignore", "--quiet", str(path), cwd=cwd, check=False).returncode == 0
+    )
+
+
 def current_branch(cwd: Path) -> str | None:
     name = out("symbolic-ref", "--quiet", "--short", "HEAD", cwd=cwd, check=False)
     return name or None

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 
 import pytest
+import watchfiles
 
 from tests.engine.conftest import git
 from workshop import learner
@@ -172,23 +174,41 @@ def test_command_errors_are_one_clear_line_and_exit_2(mini, monkeypatch, capsys)
     )
 
 
-def test_watch_runs_the_check_at_start_and_after_each_save(tmp_path):
-    import threading
-    import time
+def test_watch_counts_a_save_to_any_file_of_the_workshop_but_not_to_ignored_ones(
+    mini,
+):
+    watched = learner.SavedWork(mini)
+    change = watchfiles.Change.modified
+    for path in ("app/schema.sql", "tests/data/feed.csv", "app/calc.py", "notes.txt"):
+        assert watched(change, str(mini / path)), path
+    (mini / ".gitignore").write_text("/store.db\n.ruff_cache/\n", encoding="utf-8")
+    for path in ("store.db", ".ruff_cache/x", "app/__pycache__/calc.pyc", ".git/x"):
+        assert not watched(change, str(mini / path)), path
 
-    (tmp_path / "app").mkdir()
-    module = tmp_path / "app" / "m.py"
-    module.write_text("x = 1\n", encoding="utf-8")
-    calls = []
-    saver = threading.Timer(
-        0.15, lambda: module.write_text("x = 2  # saved\n", encoding="utf-8")
-    )
-    saver.start()
-    learner.watch(
-        [tmp_path / "app"], lambda: calls.append(time.monotonic()), 0.01, rounds=150
-    )
-    saver.join()
-    assert len(calls) == 2, "once at start, once after the save, never for nothing"
+
+def test_watch_runs_the_check_at_start_and_again_after_a_save(mini):
+    schema = mini / "app" / "schema.sql"
+    stop = threading.Event()
+    seen = []
+
+    def save_until_seen():
+        while not stop.wait(0.2):
+            schema.write_text("CREATE TABLE t (x);\n", encoding="utf-8")
+
+    def check():
+        seen.append(schema.exists())
+        if len(seen) == 1:
+            threading.Thread(target=save_until_seen, daemon=True).start()
+        else:
+            stop.set()
+
+    bound = threading.Timer(60, stop.set)  # should no event ever come
+    bound.start()
+    try:
+        assert learner.watch(mini, check, stop) == 2
+    finally:
+        bound.cancel()
+    assert seen == [False, True]
 
 
 def test_tags_fetched_from_a_class_remote_are_used_and_the_solutions_added(
