@@ -63,7 +63,7 @@ VARIANTS = [
                     )
                 if row is None:
                     raise ProductNotFound(skus=[sku])
-                return row  # type: ignore[return-value]
+                return row
             """,
         ),
     ),
