@@ -158,6 +158,10 @@ line-length = 88
 [tool.ruff.lint]
 select = ["E", "F", "I"]
 ignore = ["E501"]
+
+[tool.mypy]
+files = ["app", "tests"]
+check_untyped_defs = true
 """
 
 STEPS = [

@@ -77,6 +77,35 @@ def test_lint_is_checked_at_every_step(mini):
     assert any("invariant 1 (lint)" in p and "F401" in p for p in found), found
 
 
+def test_types_are_checked_at_every_step_naming_each_error(mini):
+    calc = mini / "app" / "calc.py"
+    calc.write_text(
+        calc.read_text(encoding="utf-8") + 'ZERO: int = "0"  # since 01\n',
+        encoding="utf-8",
+    )
+    assert problems(verify(load_from_dir(mini), steps=[0], jobs=1)) == []
+    found = problems(verify(load_from_dir(mini), steps=[1], jobs=1))
+    assert any(
+        p.startswith("step 01: invariant 7 (types)")
+        and "app/calc.py:" in p
+        and "[assignment]" in p
+        for p in found
+    ), found
+
+
+def test_a_drills_own_tests_are_type_checked_from_the_next_step_on(mini):
+    test = mini / "tests" / "test_step_01_mul.py"
+    test.write_text(
+        test.read_text(encoding="utf-8")
+        + "\n\ndef never_called() -> str:\n    return mul(6, 1).hex()\n",
+        encoding="utf-8",
+    )
+    found = problems(verify(load_from_dir(mini), steps=[1, 2], jobs=1))
+    typed = [p for p in found if "invariant 7" in p]
+    assert [p.split(":")[0] for p in typed] == ["step 02", "final"], found
+    assert all("tests/test_step_01_mul.py:" in p for p in typed)
+
+
 def test_the_minimal_diff_rule_flags_a_change_no_marker_explains(mini):
     source = load_from_git(mini, "main")
     from workshop.source import render_tree
