@@ -17,15 +17,22 @@ from pathlib import Path
 from workshop.source import TEST_FILE
 from workshop.treecheck import indent
 
+# The checks of a run share one cache, so each library and each module that
+# several steps have alike is analysed once; mypy's cache is not safe for two
+# runs at once, so within a process they take turns (a run is a few seconds
+# once the cache is warm).
+_ONE_AT_A_TIME = threading.Lock()
+
 
 def type_errors(folder: Path, number: int | None, label: str, cache: Path) -> list[str]:
     """The invariant's problems for the tree in ``folder`` (step ``number``,
     None for the final tree); ``cache`` is shared by every check of a run."""
-    result = subprocess.run(
-        [sys.executable, "-m", "mypy", "--no-error-summary", "--no-color-output",
-         "--cache-dir", str(_worker_cache(cache))],
-        cwd=folder, capture_output=True, text=True, encoding="utf-8",
-    )  # fmt: skip
+    with _ONE_AT_A_TIME:
+        result = subprocess.run(
+            [sys.executable, "-m", "mypy", "--no-error-summary", "--no-color-output",
+             "--cache-dir", str(cache / str(os.getpid()))],
+            cwd=folder, capture_output=True, text=True, encoding="utf-8",
+        )  # fmt: skip
     if result.returncode not in (0, 1):
         return [
             f"{label}: invariant 7 (types): mypy did not run:\n{indent(result.stderr or result.stdout)}"
@@ -41,13 +48,6 @@ def type_errors(folder: Path, number: int | None, label: str, cache: Path) -> li
     return [
         f"{label}: invariant 7 (types): mypy finds {len(errors)} error(s):\n{listing}"
     ]
-
-
-def _worker_cache(cache: Path) -> Path:
-    """One cache per worker: mypy's cache is not safe to share between
-    processes running at once, and within a worker the steps reuse it (the
-    libraries and every unchanged module are checked once)."""
-    return cache / f"{os.getpid()}-{threading.get_ident()}"
 
 
 def _own_test(path: str, number: int | None) -> bool:
