@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+import builtins  # in a class with a list() method, `list` names the method
 import copy
 
 from app.domain import Product
@@ -36,7 +37,7 @@ class ProductRepository(abc.ABC):
         """Remove the product with this SKU; ProductNotFound if none."""
 
     @abc.abstractmethod
-    def search(self, text: str) -> list[Product]:
+    def search(self, text: str) -> builtins.list[Product]:
         """Products whose name or SKU contains ``text``, ignoring case and
         taking every character literally (no wildcards); ordered by SKU."""
 
@@ -72,7 +73,7 @@ class MemoryProductRepository(ProductRepository):
         self.get(sku)
         del self._products[sku]
 
-    def search(self, text: str) -> list[Product]:
+    def search(self, text: str) -> builtins.list[Product]:
         needle = text.casefold()
         return [
             p

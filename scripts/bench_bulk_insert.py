@@ -22,6 +22,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import psycopg2
 from sqlalchemy import Engine, insert, text
@@ -35,11 +36,12 @@ from workshop import postgres
 
 WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 CATEGORIES = [f"category {n}" for n in range(10)]
+Row = dict[str, Any]  # a products row: column -> value
 STORE = "store: insert_products() (the bulk path)"
 COLUMNS = ("sku", "name", "price", "category_id", "created_at")
 
 
-def make_rows(count: int) -> list[dict[str, object]]:
+def make_rows(count: int) -> list[Row]:
     return [
         {
             "sku": f"SKU-{n:07d}",
@@ -58,9 +60,7 @@ def prepare(engine: Engine) -> None:
         connection.execute(insert(models.Category), [{"name": n} for n in CATEGORIES])
 
 
-def sync_methods(
-    engine: Engine, rows: list[dict[str, object]], raw: Callable[[], None]
-):
+def sync_methods(engine: Engine, rows: list[Row], raw: Callable[[], None]):
     sessions = make_sessions(engine)
     store_rows = [
         {
@@ -101,7 +101,7 @@ def sync_methods(
     }
 
 
-def sqlite_raw(path: Path, rows: list[dict[str, object]]) -> Callable[[], None]:
+def sqlite_raw(path: Path, rows: list[Row]) -> Callable[[], None]:
     values = [
         (
             r["sku"],
@@ -125,7 +125,7 @@ def sqlite_raw(path: Path, rows: list[dict[str, object]]) -> Callable[[], None]:
     return raw
 
 
-def psycopg2_raw(url: str, rows: list[dict[str, object]]) -> Callable[[], None]:
+def psycopg2_raw(url: str, rows: list[Row]) -> Callable[[], None]:
     def raw() -> None:
         values = [tuple(r[c] for c in COLUMNS) for r in rows]
         connection = psycopg2.connect(url)
@@ -152,7 +152,7 @@ def run(engine: Engine, methods: dict[str, Callable[[], None]], count: int):
     return results
 
 
-def asyncpg_results(url: str, rows: list[dict[str, object]]) -> dict[str, float]:
+def asyncpg_results(url: str, rows: list[Row]) -> dict[str, float]:
     sync_engine = make_engine(url.replace("+asyncpg", "+psycopg2"))
     values = [tuple(r[c] for c in COLUMNS) for r in rows]
     results: dict[str, float] = {}
@@ -173,6 +173,7 @@ def asyncpg_results(url: str, rows: list[dict[str, object]]) -> dict[str, float]
             async with engine.connect() as connection:
                 raw_connection = await connection.get_raw_connection()
                 driver = raw_connection.driver_connection
+                assert driver is not None
                 async with driver.transaction():
                     if copy:
                         await driver.copy_records_to_table(

@@ -19,14 +19,14 @@ import tempfile
 import time
 from pathlib import Path
 
+from workshop import git as workshop_git
+
 ROOT = Path(__file__).resolve().parents[1]
 IDENTITY = ["-c", "user.name=Bench", "-c", "user.email=bench@example.invalid"]
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(
-        ["git", *args], cwd=repo, check=True, capture_output=True, text=True
-    ).stdout
+    return workshop_git.out(*args, cwd=repo)
 
 
 def timed(command: list[str], cwd: Path, check: bool = True) -> float:
@@ -52,25 +52,27 @@ def synthetic(folder: Path, steps: int, modules_per_step: int = 3) -> Path:
     entries = ['[workshop]\ntitle = "Synthetic"\n']
     (repo / "app").mkdir()
     (repo / "tests").mkdir()
-    (repo / "app" / "__init__.py").write_text('"""Synthetic."""\n')
+    (repo / "app" / "__init__.py").write_text('"""Synthetic."""\n', encoding="utf-8")
     for n in range(steps):
         entries.append(
             f'\n[[step]]\nnumber = {n}\nslug = "s{n}"\ntitle = "Step {n}"\npart = "p"\n'
             f'bullet = "b"\nteach = 5\nexercise = 5\ntask = "write f{n}()"\n'
         )
         (repo / "workshop" / "steps" / f"{n:02d}-s{n}.md").write_text(
-            f"# Step {n:02d} · Step {n}\n"
+            f"# Step {n:02d} · Step {n}\n", encoding="utf-8"
         )
         for m in range(modules_per_step):
             body = "".join(f"    x{i} = {i}\n" for i in range(40))
             (repo / "app" / f"m{n}_{m}.py").write_text(
                 f'"""Module {n}.{m}."""\n\n\n# >>> solution {n:02d}\ndef f{n}_{m}() -> int:\n'
-                f'    """Return {n}."""\n{body}    return {n}\n\n\n# <<<\n'
+                f'    """Return {n}."""\n{body}    return {n}\n\n\n# <<<\n',
+                encoding="utf-8",
             )
         (repo / "tests" / f"test_step_{n:02d}_s{n}.py").write_text(
-            f"from app.m{n}_0 import f{n}_0\n\n\ndef test_f():\n    assert f{n}_0() == {n}\n"
+            f"from app.m{n}_0 import f{n}_0\n\n\ndef test_f():\n    assert f{n}_0() == {n}\n",
+            encoding="utf-8",
         )
-    (repo / "workshop" / "manifest.toml").write_text("".join(entries))
+    (repo / "workshop" / "manifest.toml").write_text("".join(entries), encoding="utf-8")
     git(repo.parent, "init", "--quiet", "-b", "main", str(repo))
     git(repo, "add", "-A")
     git(repo, *IDENTITY, "commit", "--quiet", "-m", "synthetic")

@@ -13,6 +13,7 @@ import time
 import tracemalloc
 from collections.abc import Callable
 from datetime import UTC, datetime
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -33,7 +34,7 @@ def catalog(rows: int) -> list[Product]:
         Product(
             f"SKU-{i:07d}",
             f"Product number {i}",
-            f"{i % 1000}.{i % 100:02d}",
+            Decimal(f"{i % 1000}.{i % 100:02d}"),
             f"category-{i % 40}",
             when,
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 from app.domain import Product
@@ -24,7 +25,9 @@ def fresh_store(path: Path):
     conn = connect(path)
     create_schema(conn)
     for n in range(PRODUCTS):
-        insert_product(conn, Product(sku=f"SKU-{n}", name=f"Item {n}", price="1"), 0)
+        insert_product(
+            conn, Product(sku=f"SKU-{n}", name=f"Item {n}", price=Decimal("1")), 0
+        )
     return conn
 
 

@@ -62,11 +62,11 @@ def test_parse_price_refuses_what_is_not_money_showing_the_value(given):
 
 
 def test_product_keeps_its_price_as_decimal():
-    product = Product(sku="TEA-1", name="Green tea", price="3.50")
+    product = Product(sku="TEA-1", name="Green tea", price=Decimal("3.50"))
     assert product.price == Decimal("3.50")
     assert sum([product.price] * 3) == Decimal("10.50")
 
 
 def test_product_refuses_a_float_price():
     with pytest.raises(InvalidPrice):
-        Product(sku="TEA-1", name="Green tea", price=3.5)
+        Product(sku="TEA-1", name="Green tea", price=3.5)  # type: ignore[arg-type]

@@ -18,7 +18,7 @@ from app.files.pickle_store import save_catalog
 
 def sample_products(count=3):
     return [
-        Product(sku=f"SKU-{i:05d}", name=f"Product {i}", price=f"{i}.99")
+        Product(sku=f"SKU-{i:05d}", name=f"Product {i}", price=Decimal(f"{i}.99"))
         for i in range(count)
     ]
 
@@ -55,7 +55,7 @@ def test_atomic_write_replaces_the_old_content(tmp_path):
 
 def spy_on_fsync_and_replace(monkeypatch):
     """Record ("fsync", bytes in the file) and ("replace", source, target)."""
-    events = []
+    events: list[tuple[object, ...]] = []
     real_fsync, real_replace = os.fsync, os.replace
 
     def fsync(fd):
@@ -150,6 +150,7 @@ def test_a_killed_save_leaves_a_loadable_catalog(tmp_path):
             stdout=subprocess.PIPE,
             env={**os.environ, "PYTHONPATH": str(root)},
         )
+        assert writer.stdout is not None
         assert writer.stdout.readline().strip() == b"ready"
         time.sleep(0.02 + 0.013 * attempt)
         writer.send_signal(signal.SIGKILL)

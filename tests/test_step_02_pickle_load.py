@@ -27,7 +27,9 @@ class Exploit:
 
 def test_round_trip_gives_equal_products(tmp_path):
     path = tmp_path / "catalog.pkl"
-    products = [Product(sku="A-1", name="Café crème", price="2.40", category="drinks")]
+    products = [
+        Product(sku="A-1", name="Café crème", price=Decimal("2.40"), category="drinks")
+    ]
     save_catalog(products, path)
     assert load_catalog(path) == products
 
@@ -60,20 +62,22 @@ def test_an_empty_file_is_a_clear_error_naming_the_file(tmp_path):
 @pytest.mark.parametrize("keep", [1, 2, 20, -40, -1])
 def test_a_truncated_file_is_a_clear_error_naming_the_file(tmp_path, keep):
     path = tmp_path / "catalog.pkl"
-    save_catalog([Product(sku=f"S{i}", name="n", price="1") for i in range(20)], path)
+    save_catalog(
+        [Product(sku=f"S{i}", name="n", price=Decimal("1")) for i in range(20)], path
+    )
     path.write_bytes(path.read_bytes()[:keep])
     load_refused(path)
 
 
 def test_a_file_that_is_not_a_pickle_is_a_clear_error(tmp_path):
     path = tmp_path / "catalog.pkl"
-    path.write_text('{"this": "is json"}')
+    path.write_text('{"this": "is json"}', encoding="utf-8")
     load_refused(path)
 
 
 def test_a_pickle_with_a_broken_value_is_a_clear_error(tmp_path):
     path = tmp_path / "catalog.pkl"
-    save_catalog([Product(sku="S1", name="n", price="1.25")], path)
+    save_catalog([Product(sku="S1", name="n", price=Decimal("1.25"))], path)
     path.write_bytes(path.read_bytes().replace(b"1.25", b"x.25"))
     load_refused(path)
 
@@ -87,7 +91,7 @@ DECIMAL_WITH_STATE = (
 @pytest.mark.parametrize(
     "data",
     [
-        pickle.dumps([Product("A-1", "A", "1"), Exploit(Decimal, None)]),
+        pickle.dumps([Product("A-1", "A", Decimal("1")), Exploit(Decimal, None)]),
         pickle.dumps([Exploit(datetime, 2024, 13, 1)]),
         DECIMAL_WITH_STATE,
     ],
@@ -105,9 +109,9 @@ def test_whatever_a_rebuilt_value_raises_is_a_clear_error(tmp_path, data):
     [
         {"products": []},
         ("a", "tuple"),
-        (Product("A-1", "A", "1"), Product("B-2", "B", "2")),
+        (Product("A-1", "A", Decimal("1")), Product("B-2", "B", Decimal("2"))),
         None,
-        [Product("A-1", "A", "1"), "not one"],
+        [Product("A-1", "A", Decimal("1")), "not one"],
     ],
     ids=["dict", "tuple", "tuple-of-products", "none", "list-with-a-string"],
 )

@@ -82,7 +82,9 @@ def test_a_duplicate_sku_exits_2_with_a_clear_message(tmp_path, store):
     )
     assert code == 2
     assert err.startswith("store: error: ") and "TEA-1" in err, "name the SKU"
-    assert json.loads(db.read_text())["products"][0]["name"] == "Green tea"
+    assert (
+        json.loads(db.read_text(encoding="utf-8"))["products"][0]["name"] == "Green tea"
+    )
 
 
 @pytest.mark.parametrize("price", ["3.505", "cheap", "-1"])
@@ -96,11 +98,13 @@ def test_a_bad_price_exits_2_and_adds_nothing(tmp_path, store, price):
 
 def test_a_corrupt_file_exits_2_naming_it_and_keeps_it(tmp_path, store):
     db = tmp_path / "catalog.json"
-    db.write_text('{"format": "persistence-drills/catalog", "products": [')
+    db.write_text(
+        '{"format": "persistence-drills/catalog", "products": [', encoding="utf-8"
+    )
     code, out, err = store(f"--db {db} products list")
     assert (code, out) == (2, "")
     assert err.startswith("store: error: ") and str(db) in err, "name the file"
-    assert db.read_text().endswith('"products": [')
+    assert db.read_text(encoding="utf-8").endswith('"products": [')
 
 
 def test_an_unknown_kind_of_store_exits_2_and_touches_no_store(tmp_path, store):

@@ -135,7 +135,7 @@ def empty_yaml(folder):
 
 def json_in_a_pickle_file(folder):
     path = folder / "catalog.pkl"
-    path.write_text(json.dumps(catalog_to_document([make()])))
+    path.write_text(json.dumps(catalog_to_document([make()])), encoding="utf-8")
     return path, CorruptFile, [str(path)]
 
 
@@ -147,7 +147,9 @@ def pickle_in_a_json_file(folder):
 
 def someone_elses_json(folder):
     path = folder / "catalog.json"
-    path.write_text('{"format": "acme/invoices", "version": 1, "products": []}')
+    path.write_text(
+        '{"format": "acme/invoices", "version": 1, "products": []}', encoding="utf-8"
+    )
     return path, CorruptFile, [str(path)]
 
 
@@ -167,7 +169,10 @@ def malicious_pickle(folder):
 
 def yaml_python_tag(folder):
     path = folder / "catalog.yaml"
-    path.write_text(f"!!python/object/apply:os.system [touch {folder / 'pwned'}]\n")
+    path.write_text(
+        f"!!python/object/apply:os.system [touch {folder / 'pwned'}]\n",
+        encoding="utf-8",
+    )
     return path, UnsafeFile, [str(path)]
 
 
@@ -175,7 +180,7 @@ def float_price_in_json(folder):
     path = folder / "catalog.json"
     document = catalog_to_document([make()])
     document["products"][0]["price"] = 3.5
-    path.write_text(json.dumps(document))
+    path.write_text(json.dumps(document), encoding="utf-8")
     return path, CorruptFile, [str(path)]
 
 
@@ -196,7 +201,7 @@ def future_version(folder):
     path = folder / "catalog.json"
     document = catalog_to_document([make()])
     document["version"] = 99
-    path.write_text(json.dumps(document))
+    path.write_text(json.dumps(document), encoding="utf-8")
     return path, UnsupportedFormatVersion, [str(path)]
 
 

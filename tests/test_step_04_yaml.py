@@ -59,7 +59,7 @@ def test_the_c_loader_is_chosen_when_pyyaml_has_it():
 def test_a_python_tag_is_refused_and_nothing_runs(tmp_path, payload):
     marker = tmp_path / "pwned"
     path = tmp_path / "store.yaml"
-    path.write_text("store: " + payload.format(marker=marker) + "\n")
+    path.write_text("store: " + payload.format(marker=marker) + "\n", encoding="utf-8")
     with pytest.raises(UnsafeFile) as error:
         load_store_file(path)
     assert str(error.value).startswith(str(path)), "the message starts with the file"
@@ -103,7 +103,7 @@ def test_the_store_file_gives_settings_and_seed_products(tmp_path):
         Product(
             sku="TEA-1",
             name="Sencha",
-            price="4.10",
+            price=Decimal("4.10"),
             category="tea",
             created_at=store.seed[0].created_at,
         )
@@ -127,7 +127,9 @@ def test_an_empty_store_file_gives_the_defaults(tmp_path):
 
 def test_an_unquoted_price_is_refused_with_the_fix(tmp_path):
     path = tmp_path / "store.yaml"
-    path.write_text("seed:\n  - {sku: TEA-1, name: Sencha, price: 4.10}\n")
+    path.write_text(
+        "seed:\n  - {sku: TEA-1, name: Sencha, price: 4.10}\n", encoding="utf-8"
+    )
     with pytest.raises(InvalidPrice) as error:
         load_store_file(path)
     assert str(error.value).startswith(str(path)), "the message starts with the file"
@@ -165,8 +167,10 @@ def test_a_malformed_store_file_names_the_file_and_the_key(tmp_path, text, key):
 def test_the_catalog_round_trips_through_yaml(tmp_path):
     path = tmp_path / "catalog.yaml"
     products = [
-        Product(sku="TEA-1", name="Thé vert: «bio»", price="0.10", category="tea"),
-        Product(sku="NO", name="yes", price="1000000.01"),
+        Product(
+            sku="TEA-1", name="Thé vert: «bio»", price=Decimal("0.10"), category="tea"
+        ),
+        Product(sku="NO", name="yes", price=Decimal("1000000.01")),
     ]
     save_catalog_yaml(products, path)
     text = path.read_text(encoding="utf-8")

@@ -16,9 +16,9 @@ from app.domain import Product
 def catalog(tmp_path):
     catalog = Catalog(
         [
-            Product(sku="TEA-1", name="Green tea", price="3.50"),
-            Product(sku="TEA-2", name="Black tea", price="4.20"),
-            Product(sku="MUG-1", name="Big green mug", price="7.00"),
+            Product(sku="TEA-1", name="Green tea", price=Decimal("3.50")),
+            Product(sku="TEA-2", name="Black tea", price=Decimal("4.20")),
+            Product(sku="MUG-1", name="Big green mug", price=Decimal("7.00")),
         ],
         log_path=tmp_path / "audit.log",
     )
@@ -92,7 +92,7 @@ def test_the_state_is_a_snapshot_read_under_the_lock(catalog):
     assert catalog.products.reads, "the state is read from self.products"
     assert all(catalog.products.reads), "every read happens inside `with self._lock`"
     assert not catalog._lock.locked(), "and the lock is released afterwards"
-    catalog.add(Product(sku="COF-1", name="Espresso", price="12.90"))
+    catalog.add(Product(sku="COF-1", name="Espresso", price=Decimal("12.90")))
     assert [p.sku for p in state["products"]] == ["TEA-1", "TEA-2", "MUG-1"]
 
 
@@ -111,7 +111,7 @@ def test_the_restored_catalog_has_its_own_working_lock(catalog):
         assert isinstance(again._lock, type(threading.Lock()))
         assert again._lock is not catalog._lock
         assert not again._lock.locked()
-        again.add(Product(sku="COF-1", name="Espresso", price="12.90"))
+        again.add(Product(sku="COF-1", name="Espresso", price=Decimal("12.90")))
     finally:
         again.close()
 
@@ -120,7 +120,7 @@ def test_the_cached_total_is_recomputed_not_restored(catalog):
     assert catalog.total_value == Decimal("14.70")
     again = restored(pickle.dumps(catalog))
     try:
-        again.add(Product(sku="COF-1", name="Espresso", price="12.90"))
+        again.add(Product(sku="COF-1", name="Espresso", price=Decimal("12.90")))
         assert again.total_value == Decimal("27.60")
     finally:
         again.close()
@@ -131,10 +131,10 @@ def test_the_audit_log_is_reopened_and_carries_on(catalog, tmp_path):
     catalog.close()
     again = restored(data)
     try:
-        again.add(Product(sku="COF-1", name="Espresso", price="12.90"))
+        again.add(Product(sku="COF-1", name="Espresso", price=Decimal("12.90")))
     finally:
         again.close()
-    lines = (tmp_path / "audit.log").read_text().splitlines()
+    lines = (tmp_path / "audit.log").read_text(encoding="utf-8").splitlines()
     assert lines == ["added TEA-1", "added TEA-2", "added MUG-1", "added COF-1"]
 
 
@@ -155,15 +155,15 @@ def test_the_json_form_holds_the_same_state(catalog, tmp_path):
     try:
         assert again.products == catalog.products
         assert [p.sku for p in again.search("black")] == ["TEA-2"]
-        again.add(Product(sku="COF-1", name="Espresso", price="12.90"))
+        again.add(Product(sku="COF-1", name="Espresso", price=Decimal("12.90")))
     finally:
         again.close()
-    lines = (tmp_path / "audit.log").read_text().splitlines()
+    lines = (tmp_path / "audit.log").read_text(encoding="utf-8").splitlines()
     assert lines[-1] == "added COF-1" and len(lines) == 4, "loading logs nothing"
 
 
 def test_a_catalog_without_a_log_round_trips_both_ways():
-    plain = Catalog([Product(sku="A", name="Apple juice", price="1.10")])
+    plain = Catalog([Product(sku="A", name="Apple juice", price=Decimal("1.10"))])
     assert restored(pickle.dumps(plain)).search("juice")[0].sku == "A"
     again = Catalog.from_dict(json.loads(json.dumps(plain.to_dict())))
     assert again.log_path is None

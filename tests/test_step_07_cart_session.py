@@ -20,8 +20,8 @@ from app.files.session_store import resume_session, save_session, session_path
 
 ROOT = Path(__file__).resolve().parents[1]
 OLDER_RUN = ROOT / "tests" / "data" / "cart-session-2025.json"
-TEA = Product(sku="TEA-001", name="Green tea", price="3.50")
-MUG = Product(sku="MUG-001", name="Big mug", price="7.00")
+TEA = Product(sku="TEA-001", name="Green tea", price=Decimal("3.50"))
+MUG = Product(sku="MUG-001", name="Big mug", price=Decimal("7.00"))
 
 
 def test_a_session_never_saved_starts_empty(tmp_path):
@@ -61,7 +61,7 @@ LINE_KEYS = {"sku", "name", "unit_price", "quantity"}
 
 def test_money_and_times_are_written_exactly(tmp_path):
     session = CartSession("s-1", "Ada")
-    session.add(Product(sku="A", name="A", price="0.10"), 3)
+    session.add(Product(sku="A", name="A", price=Decimal("0.10")), 3)
     save_session(session, tmp_path)
     text = (tmp_path / "s-1.json").read_text(encoding="utf-8")
     data = json.loads(text)
@@ -71,6 +71,7 @@ def test_money_and_times_are_written_exactly(tmp_path):
     assert [set(line) for line in data["lines"]] == [LINE_KEYS]
     assert data["lines"][0]["unit_price"] == "0.10"
     assert data["started_at"] == session.started_at.isoformat()
+    assert session.saved_at is not None
     assert data["saved_at"] == session.saved_at.isoformat()
     assert session.saved_at.utcoffset() == timedelta(0)
 
@@ -106,6 +107,7 @@ def test_saved_at_is_utc_whatever_the_local_time_zone(tmp_path, new_york_time):
     assert datetime.now().astimezone().utcoffset() == timedelta(hours=-5)
     session = CartSession("s-1", "Ada")
     save_session(session, tmp_path)
+    assert session.saved_at is not None
     assert session.saved_at.utcoffset() == timedelta(0)
     data = json.loads((tmp_path / "s-1.json").read_text(encoding="utf-8"))
     assert datetime.fromisoformat(data["saved_at"]).utcoffset() == timedelta(0)
@@ -148,7 +150,7 @@ def test_the_price_a_customer_saw_is_kept_after_a_price_change(tmp_path):
     session = CartSession("s-1", "Ada")
     session.add(TEA)
     save_session(session, tmp_path)
-    dearer = Product(sku="TEA-001", name="Green tea", price="3.90")
+    dearer = Product(sku="TEA-001", name="Green tea", price=Decimal("3.90"))
     again = resume_session(tmp_path, "s-1", "Ada")
     again.add(dearer)
     assert again.lines[0].quantity == 2
@@ -182,6 +184,7 @@ def test_a_new_process_carries_on_where_the_last_one_stopped(tmp_path):
     assert [line.sku for line in again.lines] == ["TEA-001", "COF-1"]
     assert again.stage == "address"
     assert again.started_at == session.started_at
+    assert again.saved_at is not None and session.saved_at is not None
     assert again.saved_at > session.saved_at
 
 

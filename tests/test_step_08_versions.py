@@ -30,14 +30,14 @@ EXPECTED = [
     Product(
         "COF-001",
         "Espresso beans",
-        "12.90",
+        Decimal("12.90"),
         "coffee",
         datetime(2025, 9, 14, 8, 15, tzinfo=PLUS_TWO),
     ),
     Product(
         "TEA-001",
         "Green tea",
-        "3.20",
+        Decimal("3.20"),
         "tea",
         datetime(2025, 9, 14, 8, 16, 30, 500000, tzinfo=PLUS_TWO),
     ),
@@ -110,7 +110,7 @@ def test_opening_an_old_file_rewrites_nothing_until_the_next_change(tmp_path):
     repository = FileProductRepository(path)
     assert repository.list() == EXPECTED
     assert path.read_bytes() == before, "reading never writes"
-    repository.add(Product("MUG-001", "Big mug", "7.00"))
+    repository.add(Product("MUG-001", "Big mug", Decimal("7.00")))
     saved = json.loads(path.read_text(encoding="utf-8"))
     assert saved["version"] == 3
     assert [p["sku"] for p in saved["products"]] == ["COF-001", "MUG-001", "TEA-001"]

@@ -109,7 +109,8 @@ def forged_pickle():
     class Forger(pickle.Pickler):
         def reducer_override(self, obj):
             if type(obj) is Inventory:
-                return (copyreg.__newobj__, (Inventory,), {"_stock": {"TEA-1": 2.5}})
+                newobj = copyreg.__newobj__  # type: ignore[attr-defined]
+                return (newobj, (Inventory,), {"_stock": {"TEA-1": 2.5}})
             return NotImplemented
 
     Forger(buffer, protocol=5).dump(object.__new__(Inventory))

@@ -24,11 +24,16 @@ DAY = datetime(2026, 2, 3, 10, 0, tzinfo=timezone(timedelta(hours=1)))
 
 def customers():
     ada, bob, cy = Customer("C1", "Ada"), Customer("C2", "Bob"), Customer("C3", "Cy")
-    ada.place_order("O1", [OrderLine("TEA-1", 2, "3.50")], DAY)
-    bob.place_order("O2", [OrderLine("MUG-1", 1, "7.00")], DAY + timedelta(hours=1))
+    ada.place_order("O1", [OrderLine("TEA-1", 2, Decimal("3.50"))], DAY)
+    bob.place_order(
+        "O2", [OrderLine("MUG-1", 1, Decimal("7.00"))], DAY + timedelta(hours=1)
+    )
     ada.place_order(
         "O3",
-        [OrderLine("COF-1", 1, "12.90"), OrderLine("TEA-1", 1, "3.50")],
+        [
+            OrderLine("COF-1", 1, Decimal("12.90")),
+            OrderLine("TEA-1", 1, Decimal("3.50")),
+        ],
         DAY + timedelta(days=1),
     )
     return [ada, bob, cy]
@@ -222,7 +227,9 @@ def test_a_broken_json_file_is_a_clear_error(tmp_path, text):
 def test_many_orders_do_not_hit_the_recursion_limit(round_trip):
     big = Customer("C1", "Ada")
     for i in range(3000):
-        big.place_order(f"O{i}", [OrderLine("TEA-1", 1, "1.00")], datetime.now(UTC))
+        big.place_order(
+            f"O{i}", [OrderLine("TEA-1", 1, Decimal("1.00"))], datetime.now(UTC)
+        )
     again = round_trip([big])
     assert len(again[0].orders) == 3000
     assert again[0].orders[-1].customer is again[0]

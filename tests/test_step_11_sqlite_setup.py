@@ -30,6 +30,7 @@ def test_the_sqlite3_command_line_tool_accepts_the_schema(tmp_path):
         capture_output=True,
         text=True,
         timeout=30,
+        encoding="utf-8",
     )
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""

@@ -20,7 +20,7 @@ WHEN = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=2
 
 def statements(conn, work):
     """The SQL statements ``work()`` runs on ``conn``, as SQLite traces them."""
-    seen = []
+    seen: list[str] = []
     conn.set_trace_callback(seen.append)
     try:
         work()

@@ -82,7 +82,7 @@ def test_every_method_works_on_the_connection_it_was_given(tmp_path):
     create_schema(conn)
     repository = SqliteProductRepository(conn)
     assert repository.conn is conn
-    seen = []
+    seen: list[str] = []
     conn.set_trace_callback(seen.append)
     calls = {
         "add": lambda: repository.add(make()),

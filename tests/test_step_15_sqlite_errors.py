@@ -19,7 +19,7 @@ def make(sku="TEA-001", name="Green tea", price="3.50", category="tea"):
     return Product(sku=sku, name=name, price=price, category=category, created_at=WHEN)
 
 
-def sqlite_error(conn, sql, *params):
+def sqlite_error(conn: sqlite3.Connection, sql: str, *params: object) -> sqlite3.Error:
     """The error SQLite raises for ``sql``, as the store would meet it."""
     with pytest.raises(sqlite3.Error) as caught:
         conn.execute(sql, params)

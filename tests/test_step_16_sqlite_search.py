@@ -1,6 +1,7 @@
 """Step 16: search by name or SKU, every character literal, any alphabet's case."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -12,7 +13,9 @@ WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 
 def add(conn, sku, name):
-    add_product(conn, Product(sku=sku, name=name, price="1.00", created_at=WHEN))
+    add_product(
+        conn, Product(sku=sku, name=name, price=Decimal("1.00"), created_at=WHEN)
+    )
 
 
 def skus(products):

@@ -1,6 +1,7 @@
 """Step 19: products with their category names, by JOIN and LEFT JOIN."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import pytest
 
@@ -13,7 +14,11 @@ WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
 def make(sku, category):
     return Product(
-        sku=sku, name=f"{sku} item", price="2.00", category=category, created_at=WHEN
+        sku=sku,
+        name=f"{sku} item",
+        price=Decimal("2.00"),
+        category=category,
+        created_at=WHEN,
     )
 
 
@@ -47,7 +52,7 @@ def test_the_catalog_groups_products_by_category_with_uncategorised_last(shop):
 
 
 def test_the_catalog_is_one_query_however_many_categories(shop):
-    statements = []
+    statements: list[str] = []
     shop.set_trace_callback(statements.append)
     try:
         catalog(shop)

@@ -60,7 +60,7 @@ def test_figures_keep_cents_a_float_average_would_lose(conn):
 
 
 def test_figures_per_category_are_one_query(shop):
-    statements = []
+    statements: list[str] = []
     shop.set_trace_callback(statements.append)
     try:
         category_figures(shop)

@@ -60,7 +60,7 @@ class Sink:
 def peak_memory_of_export(conn):
     tracemalloc.start()
     try:
-        export_products(conn, Sink())
+        export_products(conn, Sink())  # type: ignore[arg-type]
         return tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -141,7 +141,7 @@ def test_each_row_is_written_before_many_more_are_fetched(conn):
     fill(conn, 0, 5_000)
     watched = Watched(conn)
     out = Lines(watched)
-    assert export_products(watched, out) == 5_000
+    assert export_products(watched, out) == 5_000  # type: ignore[arg-type]
     assert watched.fetched == 5_000
     # A row is written soon after it is fetched: at most a batch of rows
     # (fetchmany) is ever held, never the whole table (fetchall).

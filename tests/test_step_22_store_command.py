@@ -68,6 +68,6 @@ def test_whole_table_commands_need_a_sqlite_database(store):
 
 
 def test_a_file_that_is_not_sqlite_is_a_clear_error(store, tmp_path):
-    (tmp_path / "fake.db").write_text("not a database at all " * 100)
+    (tmp_path / "fake.db").write_text("not a database at all " * 100, encoding="utf-8")
     code, _, err = store("--db fake.db report")
     assert code == 2 and "store: error:" in err

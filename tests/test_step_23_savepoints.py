@@ -1,5 +1,7 @@
 """Step 23: explicit transactions and savepoints that undo part of the work."""
 
+from decimal import Decimal
+
 import pytest
 
 from app.domain import Product
@@ -92,7 +94,9 @@ def test_a_savepoint_name_must_be_a_plain_identifier(conn, name):
 
 
 def product(sku, category=None):
-    return Product(sku=sku, name=f"Product {sku}", price="2.50", category=category)
+    return Product(
+        sku=sku, name=f"Product {sku}", price=Decimal("2.50"), category=category
+    )
 
 
 def skus(conn):

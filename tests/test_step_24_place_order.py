@@ -20,8 +20,8 @@ from app.services.partial_import import insert_product
 @pytest.fixture
 def conn(conn):
     """The empty store of tests/conftest.py, with two products on the shelf."""
-    insert_product(conn, Product(sku="TEA", name="Green tea", price="2.50"), 5)
-    insert_product(conn, Product(sku="POT", name="Tea pot", price="19.90"), 1)
+    insert_product(conn, Product(sku="TEA", name="Green tea", price=Decimal("2.50")), 5)
+    insert_product(conn, Product(sku="POT", name="Tea pot", price=Decimal("19.90")), 1)
     return conn
 
 

@@ -1,6 +1,7 @@
 """Step 25: a delivery restocks many products, every line or none."""
 
 import sqlite3
+from decimal import Decimal
 
 import pytest
 
@@ -13,8 +14,8 @@ from app.services.restock import restock
 @pytest.fixture
 def conn(conn):
     """The empty store of tests/conftest.py, with two products on the shelf."""
-    insert_product(conn, Product(sku="TEA", name="Green tea", price="2.50"), 5)
-    insert_product(conn, Product(sku="POT", name="Tea pot", price="19.90"), 0)
+    insert_product(conn, Product(sku="TEA", name="Green tea", price=Decimal("2.50")), 5)
+    insert_product(conn, Product(sku="POT", name="Tea pot", price=Decimal("19.90")), 0)
     return conn
 
 
@@ -63,7 +64,7 @@ def test_the_same_sku_twice_in_one_delivery_counts_both_lines(conn):
 
 
 def test_a_product_without_a_stock_row_gets_one(conn):
-    insert_product(conn, Product(sku="CUP", name="Cup", price="4.00"), 0)
+    insert_product(conn, Product(sku="CUP", name="Cup", price=Decimal("4.00")), 0)
     conn.execute("DELETE FROM stock WHERE quantity = 0")
     restock(conn, [("CUP", 6)])
     assert stock(conn)["CUP"] == 6
@@ -136,7 +137,7 @@ def test_a_write_that_fails_at_line_501_of_1000_undoes_the_whole_delivery(conn):
 
 def test_a_large_delivery_goes_through_in_one_call(conn):
     lines = [("TEA", 1)] * 2_000 + [("POT", 3)] * 1_000
-    statements = []
+    statements: list[str] = []
     conn.set_trace_callback(statements.append)
     try:
         delivery_id = restock(conn, lines)

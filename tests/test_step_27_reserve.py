@@ -30,8 +30,8 @@ def path(tmp_path):
 def conn(conn):
     """The store.db of tests/conftest.py in WAL mode, two products on the shelf."""
     enable_wal(conn)
-    insert_product(conn, Product(sku="TEA", name="Green tea", price="2.50"), 5)
-    insert_product(conn, Product(sku="POT", name="Tea pot", price="19.90"), 1)
+    insert_product(conn, Product(sku="TEA", name="Green tea", price=Decimal("2.50")), 5)
+    insert_product(conn, Product(sku="POT", name="Tea pot", price=Decimal("19.90")), 1)
     return conn
 
 
@@ -98,7 +98,7 @@ def test_a_product_without_a_stock_row_has_none_to_reserve(conn, ada):
 def test_a_bad_basket_is_refused_before_anything_is_written(conn, ada, basket):
     # Decide, then write: the whole basket is checked before the first
     # INSERT or UPDATE is sent, not undone by a rollback afterwards.
-    sent = []
+    sent: list[str] = []
     conn.set_trace_callback(sent.append)
     try:
         with pytest.raises((OutOfStock, ProductNotFound)):
@@ -113,9 +113,9 @@ def test_unknown_skus_customers_and_bad_quantities_reserve_nothing(conn, ada):
     with pytest.raises(ProductNotFound) as caught:
         reserve(conn, ada, {"TEA": 1, "NOPE": 1})
     assert caught.value.sku == "NOPE"
-    with pytest.raises(CustomerNotFound) as caught:
+    with pytest.raises(CustomerNotFound) as unknown:
         reserve(conn, 99, {"TEA": 1})
-    assert caught.value.customer_id == 99
+    assert unknown.value.customer_id == 99
     with pytest.raises(InvalidQuantity):
         reserve(conn, ada, {"TEA": 0})
     assert everything(conn) == before
@@ -148,7 +148,7 @@ def test_a_reservation_reads_the_stock_only_once_its_transaction_began(conn, pat
     # Another buyer sells the whole shelf and commits just before our
     # transaction begins. A reservation that read the stock before its
     # BEGIN would work on a stale 5.
-    taken = []
+    taken: list[int] = []
     with interloper(
         conn, path, begins, lambda other: sell_the_shelf(other, taken)
     ) as seen:
@@ -166,7 +166,7 @@ def test_no_other_buyer_gets_between_the_check_and_the_write(conn, path, ada):
     # reservation held the write lock since before it read, and the other
     # buyer is kept out, or the other buyer got in and the reservation sees
     # it: never both served from the same items.
-    taken = []
+    taken: list[int] = []
     with interloper(
         conn, path, writes, lambda other: sell_the_shelf(other, taken)
     ) as seen:

@@ -3,6 +3,7 @@
 import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
 
 import pytest
 
@@ -26,8 +27,12 @@ def store(tmp_path):
     create_schema(conn)
     enable_wal(conn)
     for sku, quantity in SHELF.items():
-        insert_product(conn, Product(sku=sku, name=sku.title(), price="3.00"), quantity)
-    insert_product(conn, Product(sku="LAST", name="Limited", price="99.00"), LAST_ITEMS)
+        insert_product(
+            conn, Product(sku=sku, name=sku.title(), price=Decimal("3.00")), quantity
+        )
+    insert_product(
+        conn, Product(sku="LAST", name="Limited", price=Decimal("99.00")), LAST_ITEMS
+    )
     customers = [
         add_customer(conn, f"buyer{n}@example.com", f"Buyer {n}") for n in range(BUYERS)
     ]
@@ -79,7 +84,7 @@ def test_reservations_and_cancellations_at_once_lose_no_item(store):
     def shop(n, start):
         rng = random.Random(n)
         buyer = connect(path)
-        mine = []
+        mine: list[int] = []
         try:
             start.wait()
             for _ in range(operations):

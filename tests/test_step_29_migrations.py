@@ -62,7 +62,7 @@ def test_on_postgresql_too(postgres_urls):
 
 
 def test_the_url_comes_from_the_command_line_never_from_alembic_ini(tmp_path, capsys):
-    assert "sqlalchemy.url" not in (ROOT / "alembic.ini").read_text()
+    assert "sqlalchemy.url" not in (ROOT / "alembic.ini").read_text(encoding="utf-8")
     config = alembic_config()
     config.cmd_opts = type(
         "Options", (), {"x": [f"url=sqlite:///{tmp_path / 'x.db'}"]}

@@ -90,13 +90,17 @@ def test_validate_create_raises_the_stores_own_error_with_the_explanation():
 def test_to_product_gives_the_domain_product_created_now_or_at_a_given_time():
     created = ProductCreate.model_validate(GOOD)
     assert created.to_product(created_at=WHEN) == Product(
-        sku="TEA-1", name="Thé vert 緑茶", price="3.50", category="tea", created_at=WHEN
+        sku="TEA-1",
+        name="Thé vert 緑茶",
+        price=Decimal("3.50"),
+        category="tea",
+        created_at=WHEN,
     )
     assert created.to_product().created_at.tzinfo is not None
 
 
 def test_an_update_changes_only_the_fields_that_were_sent():
-    product = Product(sku="TEA-1", name="Green", price="3.50", category="tea")
+    product = Product(sku="TEA-1", name="Green", price=Decimal("3.50"), category="tea")
     renamed = ProductUpdate.model_validate({"name": "Sencha"}).apply_to(product)
     assert (renamed.name, renamed.price, renamed.category) == (
         "Sencha",
@@ -118,7 +122,7 @@ def test_an_update_cannot_null_a_required_field():
 
 
 def test_read_models_come_from_domain_products_and_keep_money_exact_in_json():
-    product = Product(sku="TEA-1", name="Green", price="3.50", created_at=WHEN)
+    product = Product(sku="TEA-1", name="Green", price=Decimal("3.50"), created_at=WHEN)
     shown = ProductRead.model_validate(product)
     assert shown.price == Decimal("3.50")
     assert json.loads(shown.model_dump_json())["price"] == "3.50"

@@ -1,6 +1,7 @@
 """Step 30: the product repository on SQLAlchemy sessions (the contract suite runs too)."""
 
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import psycopg2
 import pytest
@@ -24,7 +25,11 @@ LATER = datetime(2027, 6, 7, 8, 9, 10, 111213, tzinfo=UTC)
 
 def make(sku="TEA-1", category="tea"):
     return Product(
-        sku=sku, name="Green tea", price="3.50", category=category, created_at=WHEN
+        sku=sku,
+        name="Green tea",
+        price=Decimal("3.50"),
+        category=category,
+        created_at=WHEN,
     )
 
 
@@ -62,7 +67,12 @@ def test_a_refused_add_leaves_nothing_behind_not_even_its_new_category(repo, eng
 
 
 def test_another_integrity_error_is_not_mistaken_for_a_duplicate(repo):
-    nameless = Product(sku="TEA-1", name=None, price="3.50", created_at=WHEN)
+    nameless = Product(
+        sku="TEA-1",
+        name=None,  # type: ignore[arg-type]  # the database's NOT NULL is tested
+        price=Decimal("3.50"),
+        created_at=WHEN,
+    )
     with pytest.raises(IntegrityError):  # NOT NULL, not the SKU's UNIQUE
         repo.add(nameless)
     assert repo.list() == []
@@ -70,7 +80,12 @@ def test_another_integrity_error_is_not_mistaken_for_a_duplicate(repo):
 
 def test_a_refused_update_leaves_the_stored_product_as_it_was(repo):
     repo.add(make())
-    nameless = Product(sku="TEA-1", name=None, price="9.99", created_at=LATER)
+    nameless = Product(
+        sku="TEA-1",
+        name=None,  # type: ignore[arg-type]  # the database's NOT NULL is tested
+        price=Decimal("9.99"),
+        created_at=LATER,
+    )
     with pytest.raises(IntegrityError):  # NOT NULL
         repo.update(nameless)
     assert repo.list() == [make()]
@@ -102,7 +117,7 @@ def just_before(engine):
     hooks = []
 
     def arrange(prefix, statement):
-        outcome = []
+        outcome: list[bool | None] = []
 
         def hook(conn, cursor, sent, *args):
             if sent.startswith(prefix) and not outcome:
@@ -123,12 +138,11 @@ def test_a_sku_taken_by_another_writer_just_before_the_insert_is_duplicate_sku(
 ):
     theirs = {"sku": "TEA-1", "name": "Their tea", "price": "1.00", "created_at": WHEN}
     other = just_before("INSERT INTO products", insert(models.Product).values(theirs))
+    outcome: DuplicateSku | None = None
     try:
         repo.add(make("TEA-1", category=None))
     except DuplicateSku as refused:
         outcome = refused
-    else:
-        outcome = None
     if other and other[0]:  # the other writer's row was there first
         assert isinstance(outcome, DuplicateSku)
         assert outcome.skus == ("TEA-1",)
@@ -146,12 +160,11 @@ def test_a_product_deleted_by_another_writer_just_before_the_update_is_not_found
     other = just_before("UPDATE products", gone)
     changed = make("TEA-1", category=None)
     changed.name = "Sencha"
+    outcome: ProductNotFound | None = None
     try:
         repo.update(changed)
     except ProductNotFound as missing:
         outcome = missing
-    else:
-        outcome = None
     if other and other[0]:  # the other writer deleted it first
         assert isinstance(outcome, ProductNotFound)
         assert outcome.skus == ("TEA-1",)
@@ -215,7 +228,7 @@ def test_a_connection_lost_mid_transaction_loses_nothing_and_the_repository_reco
     reset_schema(engine)
     repository = OrmProductRepository(make_sessions(engine))
     repository.add(make("KEEP-1"))
-    killed = []
+    killed: list[int] = []
 
     def kill_before_the_product_insert(conn, cursor, statement, *args):
         # The new category is already inserted in this transaction: it must vanish.

@@ -18,11 +18,11 @@ from tests.statements import recorded
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
 CATALOG = [
-    ("TEA-1", "Green tea", "3.50", "tea"),
-    ("TEA-2", "Black tea 100%", "2.99", "tea"),
-    ("TEA-3", "White tea", "10.00", "tea"),
-    ("COF-1", "Espresso", "4.20", "coffee"),
-    ("MUG-1", "Big mug", "8.00", None),
+    ("TEA-1", "Green tea", Decimal("3.50"), "tea"),
+    ("TEA-2", "Black tea 100%", Decimal("2.99"), "tea"),
+    ("TEA-3", "White tea", Decimal("10.00"), "tea"),
+    ("COF-1", "Espresso", Decimal("4.20"), "coffee"),
+    ("MUG-1", "Big mug", Decimal("8.00"), None),
 ]
 
 
@@ -50,7 +50,7 @@ def skus(products):
 def test_filters_combine_and_results_are_domain_products(session):
     found = find_products(session, category="tea", max_price=Decimal("3.50"))
     assert skus(found) == ["TEA-1", "TEA-2"]
-    assert found[0] == Product("TEA-1", "Green tea", "3.50", "tea", START)
+    assert found[0] == Product("TEA-1", "Green tea", Decimal("3.50"), "tea", START)
 
 
 def test_ordering_by_price_then_paging_with_limit_and_offset(session):
@@ -76,7 +76,7 @@ def test_a_price_of_zero_is_a_real_filter(session):
 def test_equal_sort_keys_are_broken_by_sku_so_pages_are_stable(engine):
     # Stored after TEA-1, at the same price: only the tie-breaker puts it first.
     repository = OrmProductRepository(make_sessions(engine))
-    repository.add(Product("AAA-1", "Green tea", "3.50", "tea", START))
+    repository.add(Product("AAA-1", "Green tea", Decimal("3.50"), "tea", START))
     with make_sessions(engine)() as session:
         by_price = skus(find_products(session, order_by="price"))
         by_name = skus(find_products(session, order_by="name"))
@@ -88,7 +88,7 @@ def test_equal_sort_keys_are_broken_by_sku_so_pages_are_stable(engine):
 
 def test_an_unknown_sort_key_is_refused_with_the_choices(session):
     with pytest.raises(ValueError) as refused:
-        find_products(session, order_by="colour")
+        find_products(session, order_by="colour")  # type: ignore[arg-type]
     assert all(key in str(refused.value) for key in SORTS), "list every choice"
 
 

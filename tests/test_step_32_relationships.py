@@ -22,9 +22,9 @@ WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 def engine(engine):
     """The empty ORM database of tests/conftest.py, with three products."""
     repository = OrmProductRepository(make_sessions(engine))
-    repository.add(Product("TEA-1", "Green tea", "3.50", "tea", WHEN))
-    repository.add(Product("TEA-2", "Black tea", "2.99", "tea", WHEN))
-    repository.add(Product("MUG-1", "Big mug", "8.00", None, WHEN))
+    repository.add(Product("TEA-1", "Green tea", Decimal("3.50"), "tea", WHEN))
+    repository.add(Product("TEA-2", "Black tea", Decimal("2.99"), "tea", WHEN))
+    repository.add(Product("MUG-1", "Big mug", Decimal("8.00"), None, WHEN))
     return engine
 
 
@@ -132,6 +132,7 @@ def test_a_category_comes_with_its_products_sorted_by_sku(engine, sessions):
     with sessions() as session, recorded(engine) as statements:
         tea = category_with_products(session, "tea")
         assert category_with_products(session, "nothing") is None
+    assert tea is not None
     assert [p.sku for p in tea.products] == ["TEA-1", "TEA-2"]
     assert len(statements) <= 3  # selectinload: 2 + 1; joinedload: 1 + 1
 

@@ -45,7 +45,7 @@ def test_an_import_stores_every_row_with_its_category(sessions, repo):
         row("COF-1", category="coffee"),
     ]
     assert import_products(sessions, rows, created_at=WHEN) == 3
-    assert repo.get("TEA-1") == Product("TEA-1", "Tea", "3.50", "tea", WHEN)
+    assert repo.get("TEA-1") == Product("TEA-1", "Tea", Decimal("3.50"), "tea", WHEN)
     assert repo.get("MUG-1").category is None
     assert names(sessions, models.Category) == ["coffee", "tea"]
 
@@ -103,22 +103,22 @@ def test_a_sku_repeated_in_the_input_is_refused_before_the_database(engine, sess
 
 
 def test_a_sku_already_stored_rolls_back_the_whole_batch(sessions, repo):
-    repo.add(Product("OLD-1", "Old", "5.00", "tea", WHEN))
+    repo.add(Product("OLD-1", "Old", Decimal("5.00"), "tea", WHEN))
     rows = [row("NEW-1", category="fresh"), row("OLD-1", "9.99"), row("NEW-2")]
     with pytest.raises(DuplicateSku):
         import_products(sessions, rows)
-    assert repo.list() == [Product("OLD-1", "Old", "5.00", "tea", WHEN)]
+    assert repo.list() == [Product("OLD-1", "Old", Decimal("5.00"), "tea", WHEN)]
     assert names(sessions, models.Category) == ["tea"]
 
 
 def test_a_duplicate_far_into_a_large_import_keeps_no_row_at_all(sessions, repo):
     # Row 2,001 of 2,500: a commit every 100, 500 or 1,000 rows would keep the
     # first 2,000.
-    repo.add(Product("SKU-2000", "Old", "5.00", "tea", WHEN))
+    repo.add(Product("SKU-2000", "Old", Decimal("5.00"), "tea", WHEN))
     rows = [row(f"SKU-{n:04d}", category=f"cat-{n // 100}") for n in range(2500)]
     with pytest.raises(DuplicateSku):
         import_products(sessions, rows)
-    assert repo.list() == [Product("SKU-2000", "Old", "5.00", "tea", WHEN)]
+    assert repo.list() == [Product("SKU-2000", "Old", Decimal("5.00"), "tea", WHEN)]
     assert names(sessions, models.Category) == ["tea"]
 
 
@@ -155,6 +155,6 @@ def test_a_bad_price_is_refused_before_any_statement(engine, sessions, repo):
     import_products(sessions, [row("A-1"), row("B-1")])
     for bad in [7.0, "1.999", "-1", "abc"]:
         with recorded(engine) as statements, pytest.raises(InvalidPrice):
-            set_prices(sessions, {"A-1": "7.00", "B-1": bad})
+            set_prices(sessions, {"A-1": "7.00", "B-1": bad})  # type: ignore[dict-item]
         assert statements == [], f"{bad!r}: every price is checked before the SELECT"
     assert [p.price for p in repo.list()] == [Decimal("1.00"), Decimal("1.00")]

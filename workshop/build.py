@@ -96,7 +96,7 @@ def _quote(path: str) -> str:
 
 def plan(source: Source) -> list[tuple[str, str, Tree, Tree | None]]:
     """(tag, message, tree, solved tree) for every step, then the final state."""
-    items = []
+    items: list[tuple[str, str, Tree, Tree | None]] = []
     for step in source.manifest.steps:
         message = f"{step.tag}: {step.title}\n\nThe task: {step.task}.\nThe text: {step.text_path}\n"
         items.append(
@@ -140,7 +140,9 @@ def write_commits(repo: Path, source: Source) -> tuple[dict[str, str], dict[int,
             cwd=repo, input=b"".join(stream.parts) + b"done\n",
         )  # fmt: skip
         exported = dict(
-            line.split() for line in marks_file.read_text().splitlines() if line.strip()
+            line.split()
+            for line in marks_file.read_text(encoding="utf-8").splitlines()
+            if line.strip()
         )
     for ref in ("steps", "solution"):
         git.run("update-ref", "-d", f"{_SCRATCH}/{ref}", cwd=repo, check=False)

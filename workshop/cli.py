@@ -18,6 +18,7 @@ from workshop.manifest import ManifestError, load_manifest
 from workshop.markers import MarkerError
 
 if TYPE_CHECKING:
+    from workshop.source import Source
     from workshop.verify import StepReport
 
 console = Console(highlight=False)
@@ -50,7 +51,7 @@ def parse_steps(text: str | None) -> list[int] | None:
     return numbers
 
 
-def _source(root: Path, name: str):  # type: ignore[no-untyped-def]
+def _source(root: Path, name: str) -> Source:
     from workshop.source import load_from_dir, load_from_git
 
     return load_from_dir(root) if name == "worktree" else load_from_git(root, name)
@@ -212,12 +213,12 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_watch(args: argparse.Namespace) -> int:
     current = learner.here()
     current.step  # noqa: B018
-    folders = [current.root / name for name in ("app", "tests")]
     console.print(
-        "watching app/ and tests/: save a file to re-run the check; Ctrl-C stops"
+        "watching every file of the workshop (not those git ignores):"
+        " save one to re-run the check; Ctrl-C stops"
     )
     try:
-        learner.watch(folders, lambda: cmd_check(args), args.interval)
+        learner.watch(current.root, lambda: cmd_check(args))
     except KeyboardInterrupt:
         pass
     return 0
@@ -225,7 +226,7 @@ def cmd_watch(args: argparse.Namespace) -> int:
 
 def _git_passthrough(root: Path, git_args: list[str], header: str) -> int:
     console.print(header, markup=False)
-    return subprocess.run(["git", *git_args], cwd=root).returncode
+    return git.passthrough(git_args, root)
 
 
 def cmd_solution(args: argparse.Namespace) -> int:
@@ -307,7 +308,6 @@ def parser() -> argparse.ArgumentParser:
         "next", help="go to the next step (your work is saved first)"
     ).set_defaults(run=lambda a: _say(room_cli.after_move(track_cli.next_step())))
     watch = sub.add_parser("watch", help="re-run the check whenever a file is saved")
-    watch.add_argument("--interval", type=float, default=0.5)
     watch.set_defaults(run=cmd_watch)
     build_cmd = sub.add_parser(
         "build", help="generate the step tags from main (instructors, CI)"

@@ -25,6 +25,7 @@ PACKAGES = {
     "pytest-asyncio": "pytest_asyncio",
     "ruff": None,
     "rich": "rich",
+    "watchfiles": "watchfiles",
     "greenlet": "greenlet",
 }
 
@@ -41,7 +42,9 @@ def _pinned(root: Path) -> dict[str, str]:
     lock = root / "requirements.lock"
     if not lock.exists():
         return {}
-    pins = re.findall(r"(?m)^([A-Za-z0-9_.-]+)==(\S+)", lock.read_text())
+    pins = re.findall(
+        r"(?m)^([A-Za-z0-9_.-]+)==(\S+)", lock.read_text(encoding="utf-8")
+    )
     return {name.lower().replace("_", "-"): version for name, version in pins}
 
 
@@ -102,13 +105,10 @@ def check_git(root: Path) -> list[Check]:
                 "git", FAIL, "not found", "install git (https://git-scm.com/downloads)"
             )
         ]
-    version = subprocess.run(
-        ["git", "--version"], capture_output=True, text=True
-    ).stdout.strip()
-    checks = [Check("git", OK, version)]
-    name = subprocess.run(
-        ["git", "config", "user.name"], cwd=root, capture_output=True, text=True
-    ).stdout.strip()
+    from workshop import git
+
+    checks = [Check("git", OK, git.out("--version", cwd=root))]
+    name = git.out("config", "user.name", cwd=root, check=False)
     if name:
         checks.append(Check("git identity", OK, name))
     else:
@@ -128,7 +128,7 @@ def check_sqlite_cli() -> Check:
             " Windows: https://www.sqlite.org/download.html",
         )  # fmt: skip
     version = subprocess.run(
-        [path, "--version"], capture_output=True, text=True
+        [path, "--version"], capture_output=True, text=True, encoding="utf-8"
     ).stdout.split(" ")[0]
     return Check("sqlite3 CLI", OK, f"{version} at {path}")
 
@@ -139,12 +139,12 @@ def check_postgres() -> Check:
 
     try:
         detail = postgres.describe()
+    except postgres.UrlDoesNotConnect as error:
+        return Check(
+            "PostgreSQL", FAIL, str(error), f"fix or unset {postgres.URL_VARIABLE}"
+        )
     except postgres.NoServer as error:
         return Check("PostgreSQL", WARN, "none found (needed from step 30)", str(error))
-    if "cannot connect" in detail:
-        return Check(
-            "PostgreSQL", FAIL, detail, f"fix or unset {postgres.URL_VARIABLE}"
-        )
     return Check("PostgreSQL", OK, detail)
 
 

@@ -52,6 +52,12 @@ def _said(result: subprocess.CompletedProcess[bytes]) -> str:
     return f"exit code {result.returncode}, no message"
 
 
+def passthrough(args: list[str], cwd: Path) -> int:
+    """Run git on the user's terminal (their pager, colours and language);
+    return its exit code."""
+    return subprocess.run(["git", *args], cwd=cwd).returncode
+
+
 def out(*args: str, cwd: Path, check: bool = True) -> str:
     return run(*args, cwd=cwd, check=check).stdout.decode().strip()
 
@@ -124,6 +130,13 @@ def identity_env(cwd: Path) -> dict[str, str]:
         "GIT_COMMITTER_NAME": name or FALLBACK_NAME,
         "GIT_COMMITTER_EMAIL": email or FALLBACK_EMAIL,
     }
+
+
+def is_ignored(path: Path, cwd: Path) -> bool:
+    """True when .gitignore (or git's other exclude rules) leaves ``path`` out."""
+    return (
+        run("check-ignore", "--quiet", str(path), cwd=cwd, check=False).returncode == 0
+    )
 
 
 def current_branch(cwd: Path) -> str | None:

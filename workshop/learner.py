@@ -12,10 +12,12 @@ import re
 import subprocess
 import sys
 import tempfile
-import time
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+import watchfiles
 
 from workshop import classroom, git, safety
 from workshop.build import FINAL_TAG, BuildRefused, build, solution_ref
@@ -146,9 +148,9 @@ def run_tests(root: Path, only_current: bool, quiet: bool = False) -> tuple[int,
             args += ["--step", "current"]
         env = {**os.environ, "WORKSHOP_REPORT": str(report), "PYTHONPATH": str(root)}
         result = subprocess.run(
-            args, cwd=root, env=env, capture_output=quiet, text=True
+            args, cwd=root, env=env, capture_output=quiet, text=True, encoding="utf-8"
         )
-        data = json.loads(report.read_text()) if report.exists() else {}
+        data = json.loads(report.read_text(encoding="utf-8")) if report.exists() else {}
     return result.returncode, data
 
 
@@ -225,13 +227,15 @@ def hint(level: int | None, path: Path | None = None) -> list[str]:
         Path(git.out("rev-parse", "--absolute-git-dir", cwd=current.root))
         / "workshop-hints.json"
     )
-    seen = json.loads(seen_file.read_text()) if seen_file.exists() else {}
+    seen = (
+        json.loads(seen_file.read_text(encoding="utf-8")) if seen_file.exists() else {}
+    )
     if level is None:
         level = min(seen.get(step.tag, 0) + 1, len(available))
     if not 1 <= level <= len(available):
         raise LearnerError(f"step {step.number:02d} has hints 1-{len(available)}")
     seen[step.tag] = max(seen.get(step.tag, 0), level)
-    seen_file.write_text(json.dumps(seen))
+    seen_file.write_text(json.dumps(seen), encoding="utf-8")
     more = " (`workshop hint` again for the next)" if level < len(available) else ""
     return [
         f"Hint {level} of {len(available)} for step {step.number:02d}{more}:",
@@ -268,31 +272,31 @@ def diff_args(path: Path | None = None) -> tuple[Path, list[str]]:
     return current.root, ["diff", solution_ref(number), "--", *changed]
 
 
-def snapshot(folders: list[Path]) -> dict[Path, float]:
-    """Modification times of the Python files under ``folders``."""
-    return {
-        p: p.stat().st_mtime_ns for f in folders for p in f.rglob("*.py") if p.is_file()
-    }
+class SavedWork(watchfiles.DefaultFilter):
+    """A change to any file of the workshop that a task may touch (schema.sql,
+    YAML, CSV as well as Python), not to what git ignores (caches, the store's
+    own data files)."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+
+    def __call__(self, change: watchfiles.Change, path: str) -> bool:
+        return super().__call__(change, path) and not git.is_ignored(
+            Path(path), self.root
+        )
 
 
 def watch(
-    folders: list[Path],
-    run: Callable[[], object],
-    interval: float,
-    rounds: int | None = None,
+    root: Path, run: Callable[[], object], stop: threading.Event | None = None
 ) -> int:
-    """Call ``run`` now and whenever a file under ``folders`` is saved (polling,
-    so it works on every file system); stop after ``rounds`` polls if given.
-    Return how many times ``run`` was called."""
-    seen: dict[Path, float] | None = None
-    calls = 0
-    while rounds is None or rounds > 0:
-        now = snapshot(folders)
-        if now != seen:
-            seen = now
-            run()
-            calls += 1
-        if rounds is not None:
-            rounds -= 1
-        time.sleep(interval)
+    """Call ``run`` now, then after each batch of saves under ``root`` (see
+    SavedWork) until ``stop`` is set; return how many times it was called.
+    Set WATCHFILES_FORCE_POLLING=1 where file events do not arrive (some
+    network and container file systems)."""
+    run()
+    calls = 1
+    for _ in watchfiles.watch(root, watch_filter=SavedWork(root), stop_event=stop):
+        run()
+        calls += 1
     return calls

@@ -6,27 +6,34 @@ import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StrictStr, ValidationError
+from pydantic_core import ErrorDetails
 
 MANIFEST = "workshop/manifest.toml"
 STEPS_DIR = "workshop/steps"
-_REQUIRED = ("number", "slug", "title", "part", "bullet", "teach", "exercise", "task")
+# Every key is known and typed: a typo or `teach = "ten"` is an error naming it.
+_SCHEMA = ConfigDict(extra="forbid", frozen=True)
+Minutes = Annotated[StrictInt, Field(ge=0)]
 
 
 class ManifestError(ValueError):
     """The manifest is malformed; the message says which entry and why."""
 
 
-@dataclass(frozen=True)
-class Step:
-    number: int
-    slug: str
-    title: str
-    part: str
-    bullet: str
-    teach: int
-    exercise: int
-    task: str
-    gives: tuple[str, ...] = ()
+class Step(BaseModel):
+    model_config = _SCHEMA
+
+    number: Annotated[StrictInt, Field(ge=0)]
+    slug: Annotated[StrictStr, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+    title: StrictStr
+    part: StrictStr
+    bullet: StrictStr
+    teach: Minutes
+    exercise: Minutes
+    task: StrictStr
+    gives: tuple[StrictStr, ...] = ()
 
     @property
     def tag(self) -> str:
@@ -72,23 +79,33 @@ class Manifest:
         return self.step(int(self.current.removeprefix("step-")))
 
 
+class _Settings(BaseModel):
+    """The [workshop] table."""
+
+    model_config = _SCHEMA
+
+    title: StrictStr = "Workshop"
+    exclude: tuple[StrictStr, ...] = ()
+    current: StrictStr | None = None
+    last: StrictInt | None = None
+
+
+class _File(BaseModel):
+    model_config = _SCHEMA
+
+    workshop: _Settings = _Settings()
+    step: tuple[Step, ...] = ()
+
+
 def parse_manifest(text: str) -> Manifest:
     try:
-        data = tomllib.loads(text)
+        data = _File.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as error:
         raise ManifestError(f"{MANIFEST} is not valid TOML: {error}") from None
-    steps = []
-    for index, entry in enumerate(data.get("step", [])):
-        missing = [key for key in _REQUIRED if key not in entry]
-        if missing:
-            raise ManifestError(
-                f"{MANIFEST}: step entry {index + 1} lacks {', '.join(missing)}"
-            )
-        if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", entry["slug"]):
-            raise ManifestError(
-                f"{MANIFEST}: slug {entry['slug']!r} must be kebab-case"
-            )
-        steps.append(Step(**{**entry, "gives": tuple(entry.get("gives", ()))}))
+    except ValidationError as error:
+        problems = "; ".join(_problem(e) for e in error.errors())
+        raise ManifestError(f"{MANIFEST}: {problems}") from None
+    steps = data.step
     numbers = [s.number for s in steps]
     if numbers != sorted(set(numbers)) or (numbers and numbers[0] != 0):
         raise ManifestError(
@@ -96,14 +113,29 @@ def parse_manifest(text: str) -> Manifest:
         )
     if not steps:
         raise ManifestError(f"{MANIFEST} lists no steps")
-    workshop = data.get("workshop", {})
+    settings = data.workshop
     return Manifest(
-        title=workshop.get("title", "Workshop"),
-        steps=tuple(steps),
-        exclude=tuple(workshop.get("exclude", ())),
-        current=workshop.get("current"),
-        last_number=workshop.get("last", steps[-1].number),
+        title=settings.title,
+        steps=steps,
+        exclude=settings.exclude,
+        current=settings.current,
+        last_number=steps[-1].number if settings.last is None else settings.last,
     )
+
+
+def _problem(error: ErrorDetails) -> str:
+    """One validation error as "step entry 3: key 'teach' ..."."""
+    where, path = "", list(error["loc"])
+    if path[:1] == ["step"] and len(path) > 1:
+        where, path = f"step entry {int(path[1]) + 1}: ", path[2:]
+    elif path[:1] == ["workshop"]:
+        where, path = "[workshop]: ", path[1:]
+    key = ".".join(str(part) for part in path)
+    if error["type"] == "extra_forbidden":
+        return f"{where}unknown key {key!r}"
+    if error["type"] == "missing":
+        return f"{where}lacks key {key!r}"
+    return f"{where}key {key!r}: {error['msg']} (got {error['input']!r})"
 
 
 def load_manifest(root: Path) -> Manifest:

@@ -69,7 +69,7 @@ class Span:
 class Piece:
     """A run of lines with one span (or none: always present)."""
 
-    lines: list[str]
+    lines: list[str | Piece]  # a Piece: a line marker inside a since/until block
     span: Span | None = None
     line_no: int = 0
     stub: list[str] | None = None  # hand-written stub, already uncommented
@@ -142,7 +142,7 @@ def parse(path: str, text: str) -> MarkedFile:
         result.file_span = _span(spec, path, 1)
         start_index = 1
 
-    plain: list[str] = []
+    plain: list[str | Piece] = []
     block: Piece | None = None
     in_stub = False
 
@@ -192,7 +192,7 @@ def parse(path: str, text: str) -> MarkedFile:
 
             if block is not None:
                 # Inside a since/until block: the line needs both to be visible.
-                block.lines.append(piece)  # type: ignore[arg-type]
+                block.lines.append(piece)
             else:
                 flush()
                 result.pieces.append(piece)

@@ -36,6 +36,10 @@ class NoServer(RuntimeError):
     """No PostgreSQL server could be found or started."""
 
 
+class UrlDoesNotConnect(NoServer):
+    """The URL in the environment names a server that refuses the connection."""
+
+
 @dataclass(frozen=True)
 class Server:
     """A reachable server: a libpq URL of its maintenance database, and how we got it."""
@@ -83,11 +87,8 @@ def _forced() -> bool:
 def describe() -> str:
     """Which server the tests would use, in one line; starts nothing."""
     if not _forced():
-        if url := os.environ.get(URL_VARIABLE):
-            problem = connect_error(url)
-            return f"{URL_VARIABLE}: {_safe(url)}" + (
-                f" (cannot connect: {problem})" if problem else ""
-            )
+        if url := _url_from_environment():
+            return f"{URL_VARIABLE}: {_safe(url)}"
         for url in LOCAL_URLS:
             if connect_error(url) is None:
                 return f"local server: {url}"
@@ -95,6 +96,16 @@ def describe() -> str:
     if binaries is not None:
         return f"throwaway cluster from {binaries} (started for the test run)"
     raise NoServer(f"no PostgreSQL server found; {HOW_TO_ENABLE}")
+
+
+def _url_from_environment() -> str | None:
+    """$WORKSHOP_PG_URL if it is set; UrlDoesNotConnect if it does not connect."""
+    url = os.environ.get(URL_VARIABLE)
+    if url and (problem := connect_error(url)):
+        raise UrlDoesNotConnect(
+            f"{URL_VARIABLE}={_safe(url)} does not connect: {problem}"
+        )
+    return url or None
 
 
 def _safe(url: str) -> str:
@@ -111,11 +122,7 @@ def server() -> Iterator[Server]:
     environment that does not connect is an error, not a reason to look on.
     """
     if not _forced():
-        if url := os.environ.get(URL_VARIABLE):
-            if problem := connect_error(url):
-                raise NoServer(
-                    f"{URL_VARIABLE}={_safe(url)} does not connect: {problem}"
-                )
+        if url := _url_from_environment():
             yield Server(url, URL_VARIABLE)
             return
         for url in LOCAL_URLS:
@@ -136,7 +143,12 @@ def _locale() -> str:
     """C.UTF-8 when the system has it: code point order, and lower() knows É."""
     try:
         listed = subprocess.run(
-            ["locale", "-a"], capture_output=True, text=True, timeout=10
+            ["locale", "-a"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            encoding="utf-8",
+            errors="replace",  # a locale's name may be in another encoding
         ).stdout
     except (OSError, subprocess.SubprocessError):
         return "C"
@@ -182,11 +194,15 @@ def throwaway_cluster() -> Iterator[Server]:
             capture_output=True,
             text=True,
             timeout=60,
+            encoding="utf-8",
+            errors="replace",
         )
         if done.returncode != 0:
             detail = (done.stderr or done.stdout).strip()[-800:]
             if log.exists():
-                detail += "\n" + log.read_text(errors="replace")[-800:]
+                detail += (
+                    "\n" + log.read_text(encoding="utf-8", errors="replace")[-800:]
+                )
             raise NoServer(f"{args[0]} failed: {detail}")
 
     options = f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -F"

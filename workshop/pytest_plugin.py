@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Generator
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +94,9 @@ def pytest_collection_modifyitems(
 
 
 @pytest.hookimpl(wrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
     report = yield
     results = item.config.stash[_RESULTS]
     entry = results.setdefault(
@@ -159,7 +162,9 @@ def _by_step(
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
-def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config):  # type: ignore[no-untyped-def]
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> Generator[None, None, None]:
     # Outside pytest's own wrapper, so the line comes after the short summary
     # and right before pytest's closing line.
     result = yield
@@ -167,7 +172,9 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config):  # ty
     return result
 
 
-def _closing_line(terminalreporter: Any, config: pytest.Config) -> None:
+def _closing_line(
+    terminalreporter: pytest.TerminalReporter, config: pytest.Config
+) -> None:
     manifest = config.stash.get(_MANIFEST, None)
     if manifest is None:
         return

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from dataclasses import dataclass
 
 from workshop.markers import MarkedFile, MarkerError, Piece
@@ -16,9 +15,6 @@ class StubContext:
 
     step: int
     text_path: str
-
-
-_REMOVED = object()
 
 
 def render(
@@ -39,22 +35,22 @@ def render(
 def _render_pieces(
     marked: MarkedFile, step: int, solved: bool, context: StubContext | None
 ) -> str:
-    out: list[object] = []
+    out: list[str | None] = []  # None: a piece removed here
     for piece in marked.pieces:
         if piece.is_marker_line:
-            out.append(_REMOVED)
+            out.append(None)
             continue
         state = piece.span.visible(step, solved) if piece.span else "full"
         if state == "absent" or (state == "stub" and piece.is_line):
-            out.append(_REMOVED)
+            out.append(None)
         elif state == "full":
             for line in piece.lines:
                 if isinstance(line, Piece):  # a line marker inside a since block
                     assert line.span is not None
                     if line.span.visible(step, solved) == "full":
-                        out.extend(line.lines)
+                        out.extend(t for t in line.lines if isinstance(t, str))
                     else:
-                        out.append(_REMOVED)
+                        out.append(None)
                 else:
                     out.append(line)
         else:
@@ -75,7 +71,7 @@ def _stub_lines(
             return auto_stub(body, ctx.step, ctx.text_path)
         except ValueError as error:
             raise MarkerError(marked.path, piece.line_no, str(error)) from None
-    indent = re.match(r"\s*", body[0]).group() if body else ""  # type: ignore[union-attr]
+    indent = body[0][: len(body[0]) - len(body[0].lstrip())] if body else ""
     close = " -->" if marked.prefix == "<!--" else ""
     return [
         f"{indent}{marked.prefix} TODO step {ctx.step:02d}: your code goes here"
@@ -99,7 +95,7 @@ def _python_stub(marked: MarkedFile, text: str, context: StubContext | None) -> 
         raise MarkerError(marked.path, 1, str(error)) from None
 
 
-def _tidy_blank_lines(out: list[object]) -> list[str]:
+def _tidy_blank_lines(out: list[str | None]) -> list[str]:
     """Drop removed pieces, keeping the wider of the blank runs around each gap.
 
     Removing a block between two functions must not leave four blank lines, nor
@@ -109,8 +105,8 @@ def _tidy_blank_lines(out: list[object]) -> list[str]:
     index = 0
     while index < len(out):
         item = out[index]
-        if item is not _REMOVED:
-            result.append(item)  # type: ignore[arg-type]
+        if item is not None:
+            result.append(item)
             index += 1
             continue
         before = 0
@@ -120,10 +116,8 @@ def _tidy_blank_lines(out: list[object]) -> list[str]:
         # The widest run of blank lines in the gap, not their sum: removing two
         # import groups must leave one blank line, not two.
         widest, run = before, 0
-        while index < len(out) and (
-            out[index] is _REMOVED or not str(out[index]).strip()
-        ):
-            run = 0 if out[index] is _REMOVED else run + 1
+        while index < len(out) and not (out[index] or "").strip():
+            run = 0 if out[index] is None else run + 1
             widest = max(widest, run)
             index += 1
         at_edge = not result or index >= len(out)

@@ -57,8 +57,8 @@ class Room:
         with self._lock:
             return sorted(self._seats.values(), key=lambda p: p.seat)
 
-    def allows(self, token: str | None) -> bool:
-        return token is not None and hmac.compare_digest(token, self.token)
+    def allows(self, token: str) -> bool:
+        return hmac.compare_digest(token.encode(), self.token.encode())
 
 
 def handler_for(room: Room) -> type[BaseHTTPRequestHandler]:
@@ -68,7 +68,7 @@ def handler_for(room: Room) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             url = urlsplit(self.path)
-            token = parse_qs(url.query).get("token", [None])[0]
+            token = parse_qs(url.query).get("token", [""])[0]
             if not room.allows(token):
                 self._reply(HTTPStatus.FORBIDDEN, "text/plain", b"token required\n")
             elif url.path == "/":

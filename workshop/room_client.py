@@ -29,9 +29,10 @@ def join(root: Path, url: str, seat: int, token: str) -> str:
     if not url.startswith(("http://", "https://")):
         raise ValueError(f"the room's URL starts with http://, got {url!r}")
     Progress(seat=seat, step=0, passed=0, failed=0, skipped=0, since=_now())
-    config = {"url": url.rstrip("/"), "seat": seat, "token": token}
+    url = url.rstrip("/")
+    config = {"url": url, "seat": seat, "token": token}
     config_path(root).write_text(json.dumps(config), encoding="utf-8")
-    return config["url"]
+    return url
 
 
 def leave(root: Path) -> bool:

@@ -168,9 +168,10 @@ def render_tree(
                 item.data.decode("utf-8"), manifest.steps[: step + 1]
             ).encode()
         elif item.marked is not None:
-            data = _render_file(item, manifest, step, solved)
-            if data is None:
+            rendered = _render_file(item, manifest, step, solved)
+            if rendered is None:
                 continue
+            data = rendered
         else:
             data = item.data
         tree[path] = (item.mode, data)

@@ -37,7 +37,7 @@ def cmd_schedule(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parser(sub: argparse._SubParsersAction) -> None:
     schedule = sub.add_parser("schedule", help="a clock plan of a track's day(s)")
     schedule.add_argument("--track", default="one-day", help="one-day, full, ...")
     schedule.add_argument("--start", default="09:00", help="HH:MM")

@@ -36,7 +36,9 @@ def _run(
     env = {**os.environ, "PYTHONPATH": str(cwd), "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("WORKSHOP_REPORT", None)  # only the report this run asks for
     env.update(extra_env or {})
-    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    return subprocess.run(
+        args, cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8"
+    )
 
 
 def installs_lints_imports(folder: Path, label: str) -> list[str]:
@@ -97,7 +99,7 @@ def run_pytest(folder: Path, args: tuple[str, ...] = ()) -> dict:
             ],
             "tests": {},
         }
-    return json.loads(report.read_text())
+    return json.loads(report.read_text(encoding="utf-8"))
 
 
 # "step 07", "steps 35-43", "Step 12 and 13", "step-07"; a range names both ends.

@@ -12,7 +12,8 @@ for N, and the solution -> step N+1 only what N+1 introduces. Finally:
 6. every drill grades fairly: its wrong variants fail, its alternatives pass
    (workshop/variantcheck.py), and its tests match no message wording that
    the texts do not state (workshop/wording.py);
-7. texts and the store's code name only steps that the manifest lists.
+7. texts and the store's code name only steps that the manifest lists, and
+   the tree type-checks (workshop/typecheck.py).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from workshop.treecheck import (
     unknown_steps,
     write_tree,
 )
+from workshop.typecheck import type_errors
 from workshop.variantcheck import VariantReport, check_variants, variants_by_step
 from workshop.variants import VariantError
 from workshop.wording import unstated_matches
@@ -78,6 +80,7 @@ def check_step(source: Source, number: int, tree: Tree, work: Path) -> StepRepor
     report.problems += later_content(tree, number, label)
     report.problems += _unstated_wording(tree, number, label)
     report.problems += unknown_steps(tree, set(source.manifest.numbers), label)
+    report.problems += type_errors(folder, number, label, work / "mypy-cache")
     results = run_pytest(folder)
     for error in results.get("collect_errors", []):
         report.problems.append(
@@ -185,6 +188,7 @@ def check_final(source: Source, work: Path) -> StepReport:
     report.problems += [
         f"final: tracks: {p}" for p in tracks.check(folder, source.manifest)
     ]
+    report.problems += type_errors(folder, None, "final", work / "mypy-cache")
     results = run_pytest(folder)
     for error in results.get("collect_errors", []):
         report.problems.append(

@@ -10,6 +10,7 @@ from datetime import datetime  # solution 10
 from pathlib import Path
 from typing import Any
 
+from app.domain import parse_price  # solution 10
 from app.errors import CorruptFile, UnsafeFile  # solution 10
 from app.files.atomic import atomic_write_bytes  # solution 10
 from app.orders import Customer, OrderLine
@@ -129,7 +130,7 @@ def _line(item: dict[str, Any]) -> OrderLine:
     string and the quantity an int."""
     if not isinstance(item["unit_price"], str) or type(item["quantity"]) is not int:
         raise CorruptFile(f"line {item!r}: price must be a string, quantity an int")
-    return OrderLine(item["sku"], item["quantity"], item["unit_price"])
+    return OrderLine(item["sku"], item["quantity"], parse_price(item["unit_price"]))
 
 
 def save_customers_json(customers: list[Customer], path: Path) -> None:

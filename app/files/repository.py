@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 import copy  # solution 04
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -87,7 +88,7 @@ class FileProductRepository(ProductRepository):
         self.get(sku)
         self._commit({k: v for k, v in self._products.items() if k != sku})
 
-    def search(self, text: str) -> list[Product]:
+    def search(self, text: str) -> builtins.list[Product]:
         needle = text.casefold()
         return [
             p

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -118,7 +120,7 @@ class AsyncOrmProductRepository:
                 raise ProductNotFound(skus=[sku])
             await session.delete(row)
 
-    async def search(self, text: str) -> list[Product]:
+    async def search(self, text: str) -> builtins.list[Product]:
         async with self._sessions() as session:
             result = await session.execute(
                 product_rows()
@@ -127,7 +129,7 @@ class AsyncOrmProductRepository:
             )
             return [to_domain(*row) for row in result]
 
-    async def list_orders(self) -> list[models.Order]:
+    async def list_orders(self) -> builtins.list[models.Order]:
         """Every order with its items and their products, loaded before return."""
         async with self._sessions() as session:
             result = await session.scalars(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
 
 from sqlalchemy.ext.asyncio import create_async_engine
 
@@ -42,7 +43,7 @@ class BlockingProductRepository(ProductRepository):
     def delete(self, sku: str) -> None:
         self._runner.run(self._async.delete(sku))
 
-    def search(self, text: str) -> list[Product]:
+    def search(self, text: str) -> builtins.list[Product]:
         return self._runner.run(self._async.search(text))
 
     def close(self) -> None:

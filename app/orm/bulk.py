@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter  # solution 33
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from decimal import Decimal  # solution 33
+from decimal import Decimal
 
 from pydantic import ValidationError  # solution 33
 from sqlalchemy import (
@@ -121,7 +121,9 @@ def insert_products(
     return len(items)
 
 
-def set_prices(sessions: sessionmaker[Session], prices: Mapping[str, object]) -> int:
+def set_prices(
+    sessions: sessionmaker[Session], prices: Mapping[str, str | int | Decimal]
+) -> int:
     """New prices for many SKUs in one transaction; return how many.
 
     Every price is checked before any statement (InvalidPrice); any unknown

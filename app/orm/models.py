@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Any, ClassVar
 
 from sqlalchemy import (
     CheckConstraint,  # solution 28
@@ -15,6 +15,7 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     String,  # solution 28
+    Table,
     literal,  # since 31
 )
 from sqlalchemy.engine import Dialect
@@ -85,12 +86,12 @@ class ExactMoney(TypeDecorator[Decimal]):
     impl = Numeric(12, 2)
     cache_ok = True
 
-    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[object]:
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
         if dialect.name == "sqlite":
             return dialect.type_descriptor(Integer())
         return dialect.type_descriptor(Numeric(12, 2))
 
-    def coerce_compared_value(self, op: object, value: object) -> TypeEngine[object]:
+    def coerce_compared_value(self, op: object, value: object) -> TypeEngine[Any]:
         # price <= Decimal("5") compares cents with cents; price * Decimal("1.1")
         # multiplies by a plain number, which must not be turned into cents.
         if op in (operators.mul, operators.truediv, operators.floordiv):
@@ -174,6 +175,8 @@ class Base(DeclarativeBase):
     """The parent of every mapped class; its metadata names constraints."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    # Each class maps one Table; SQLAlchemy types __table__ more loosely.
+    __table__: ClassVar[Table]
 
 
 class Category(Base):

@@ -4,9 +4,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import (
+    Any,  # solution 31
+    Literal,
+    cast,  # solution 31
+)
 
 from sqlalchemy import (
+    CursorResult,  # solution 31
     ScalarSelect,
     delete,  # solution 31
     select,
@@ -78,7 +83,7 @@ def reprice_category(session: Session, category: str, percent: Decimal) -> int:
         .where(models.Product.category_id == category_id_of(category))
         .values(price=models.money_times(models.Product.price, factor))
     )
-    return result.rowcount
+    return cast("CursorResult[Any]", result).rowcount
 
 
 def delete_category_products(session: Session, category: str) -> int:
@@ -88,7 +93,7 @@ def delete_category_products(session: Session, category: str) -> int:
             models.Product.category_id == category_id_of(category)
         )
     )
-    return result.rowcount
+    return cast("CursorResult[Any]", result).rowcount
 
 
 # <<<

@@ -3,8 +3,15 @@
 
 from __future__ import annotations
 
+import builtins
+from typing import (
+    Any,  # solution 30
+    cast,
+)
+
 from sqlalchemy import (
     ColumnElement,
+    CursorResult,  # solution 30
     Engine,
     Select,
     or_,
@@ -23,11 +30,13 @@ from app.repository import ProductRepository
 SKU_TAKEN = ("uq_products_sku", "products.sku")
 
 
-def product_rows() -> Select[tuple[models.Product, str | None]]:
+def product_rows() -> Select[models.Product, str | None]:
     """Products with their category's name (None when uncategorised)."""
-    return select(models.Product, models.Category.name).outerjoin(
+    rows = select(models.Product, models.Category.name).outerjoin(
         models.Category, models.Product.category_id == models.Category.id
     )
+    # The outer join's name can be NULL, which SQLAlchemy's types do not follow.
+    return cast("Select[models.Product, str | None]", rows)
 
 
 def to_domain(row: models.Product, category: str | None) -> Product:
@@ -121,7 +130,8 @@ class OrmProductRepository(ProductRepository):
                     created_at=product.created_at,
                 )
             )
-            if changed.rowcount == 0:
+            # An UPDATE gives a CursorResult, which SQLAlchemy's types do not say.
+            if cast("CursorResult[Any]", changed).rowcount == 0:
                 raise ProductNotFound(skus=[product.sku])
 
     def delete(self, sku: str) -> None:
@@ -133,7 +143,7 @@ class OrmProductRepository(ProductRepository):
                 raise ProductNotFound(skus=[sku])
             session.delete(row)
 
-    def search(self, text: str) -> list[Product]:
+    def search(self, text: str) -> builtins.list[Product]:
         with self._sessions() as session:
             rows = session.execute(
                 product_rows()

@@ -60,17 +60,15 @@ def export_csv(conn: sqlite3.Connection, target: str | Path | TextIO) -> int:
 @contextmanager
 def _atomic_text_file(path: Path) -> Iterator[TextIO]:
     """A text file that replaces ``path`` only once it is complete and synced."""
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", newline="", dir=path.parent, suffix=".tmp", delete=False
-    )
+    fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
-        with handle:
+        with open(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(handle.name, path)
+        os.replace(temporary, path)
     except BaseException:
-        Path(handle.name).unlink(missing_ok=True)
+        Path(temporary).unlink(missing_ok=True)
         raise
 
 

@@ -78,7 +78,10 @@ def import_products(
             column=(missing or unknown)[0],
         )
     stamp, ids = now or utc_now(), {}
-    at = {"line": 1, "sku": ""}  # where executemany() is, for error messages
+    at: dict[str, int | str] = {
+        "line": 1,
+        "sku": "",
+    }  # where executemany() is, for error messages
 
     def rows() -> Iterator[tuple[object, ...]]:
         for cells in reader:

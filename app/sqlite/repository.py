@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import builtins
 import sqlite3
 
 from app.domain import Product
@@ -40,7 +41,7 @@ class SqliteProductRepository(ProductRepository):
     def delete(self, sku: str) -> None:
         delete_product(self.conn, sku)
 
-    def search(self, text: str) -> list[Product]:
+    def search(self, text: str) -> builtins.list[Product]:
         return search_products(self.conn, text)
 
     def close(self) -> None:

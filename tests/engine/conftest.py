@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import textwrap
 from pathlib import Path
 
 import pytest
+
+from workshop import git as workshop_git
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "workshop"
@@ -23,7 +24,7 @@ IDENTITY = [
 def isolate_git(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
     """No global git config: like a fresh machine with no identity."""
     config = folder / "gitconfig"
-    config.write_text("")
+    config.write_text("", encoding="utf-8")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(config))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     for name in (
@@ -41,9 +42,7 @@ def isolated_git(monkeypatch, tmp_path_factory):
 
 
 def git(repo: Path, *args: str) -> str:
-    result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
-    assert result.returncode == 0, f"git {' '.join(args)}: {result.stderr}"
-    return result.stdout.strip()
+    return workshop_git.out(*args, cwd=repo)
 
 
 def commit_all(repo: Path, message: str = "change") -> str:
@@ -165,6 +164,10 @@ line-length = 88
 [tool.ruff.lint]
 select = ["E", "F", "I"]
 ignore = ["E501"]
+
+[tool.mypy]
+files = ["app", "tests"]
+check_untyped_defs = true
 """
 
 STEPS = [
@@ -205,32 +208,36 @@ def write_mini_workshop(root: Path) -> None:
     manifest = MANIFEST + "".join(
         STEP.format(n=n, slug=s, title=t) for n, s, t, _ in STEPS
     )
-    (root / "workshop" / "manifest.toml").write_text(manifest)
+    (root / "workshop" / "manifest.toml").write_text(manifest, encoding="utf-8")
     for n, slug, title, _ in STEPS:
         (root / "workshop" / "steps" / f"{n:02d}-{slug}.md").write_text(
-            TEXT.format(n=n, slug=slug, title=title)
+            TEXT.format(n=n, slug=slug, title=title), encoding="utf-8"
         )
     (root / "app").mkdir()
-    (root / "app" / "__init__.py").write_text('"""Mini app."""\n')
-    (root / "app" / "calc.py").write_text(CALC)
+    (root / "app" / "__init__.py").write_text('"""Mini app."""\n', encoding="utf-8")
+    (root / "app" / "calc.py").write_text(CALC, encoding="utf-8")
     (root / "tests").mkdir()
     for n, slug, _, expected in STEPS:
         (root / "tests" / f"test_step_{n:02d}_{slug}.py").write_text(
-            TEST.format(slug=slug, expected=expected)
+            TEST.format(slug=slug, expected=expected), encoding="utf-8"
         )
     (root / "tests" / "variants").mkdir()
     for n, slug, _, _ in STEPS:
         right, w1, w2, alt = VARIANTS[slug]
         (root / "tests" / "variants" / f"step_{n:02d}.py").write_text(
-            VARIANT_FILE.format(right=right, w1=w1, w2=w2, alt=alt, slug=slug)
+            VARIANT_FILE.format(right=right, w1=w1, w2=w2, alt=alt, slug=slug),
+            encoding="utf-8",
         )
-    (root / "conftest.py").write_text('pytest_plugins = ["workshop.pytest_plugin"]\n')
-    (root / "pyproject.toml").write_text(PYPROJECT)
-    (root / "NOTES.md").write_text("maintainers only\n")
+    (root / "conftest.py").write_text(
+        'pytest_plugins = ["workshop.pytest_plugin"]\n', encoding="utf-8"
+    )
+    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    (root / "NOTES.md").write_text("maintainers only\n", encoding="utf-8")
     shutil.copy(ROOT / ".gitignore", root / ".gitignore")
     (root / "WORKSHOP.md").write_text(
         "# Guide\n\n<!-- steps:begin (generated from workshop/manifest.toml: run `workshop index`) -->\n"
-        "<!-- steps:end -->\n"
+        "<!-- steps:end -->\n",
+        encoding="utf-8",
     )
 
 

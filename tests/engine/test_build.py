@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.engine.conftest import commit_all, git
+from workshop import git as workshop_git
 from workshop.build import BuildRefused, build, solution_ref
 
 
@@ -27,9 +28,7 @@ def test_every_step_gets_an_annotated_tag_on_one_linear_history_of_its_own(mini)
 
 
 def git_fails(repo, *args):
-    import subprocess
-
-    return subprocess.run(["git", *args], cwd=repo, capture_output=True).returncode != 0
+    return workshop_git.run(*args, cwd=repo, check=False).returncode != 0
 
 
 def test_building_twice_or_in_another_clone_gives_identical_hashes(mini, tmp_path):
@@ -43,8 +42,8 @@ def test_building_twice_or_in_another_clone_gives_identical_hashes(mini, tmp_pat
 
 
 def test_build_never_touches_branches_index_or_working_tree(mini):
-    (mini / "app" / "calc.py").write_text("# my uncommitted edit\n")
-    (mini / "scratch.txt").write_text("untracked work\n")
+    (mini / "app" / "calc.py").write_text("# my uncommitted edit\n", encoding="utf-8")
+    (mini / "scratch.txt").write_text("untracked work\n", encoding="utf-8")
     git(mini, "add", "scratch.txt")
     before = (
         git(mini, "status", "--porcelain"),
@@ -57,11 +56,13 @@ def test_build_never_touches_branches_index_or_working_tree(mini):
         git(mini, "rev-parse", "HEAD"),
         git(mini, "branch"),
     ) == before
-    assert (mini / "app" / "calc.py").read_text() == "# my uncommitted edit\n"
+    assert (mini / "app" / "calc.py").read_text(
+        encoding="utf-8"
+    ) == "# my uncommitted edit\n"
 
 
 def test_build_uses_committed_main_not_the_working_tree(mini):
-    (mini / "app" / "calc.py").write_text("broken = (\n")
+    (mini / "app" / "calc.py").write_text("broken = (\n", encoding="utf-8")
     build(mini)
     assert "def add" in git(mini, "show", "step-01:app/calc.py")
 
@@ -71,10 +72,10 @@ def test_a_differing_tag_is_refused_unless_forced(mini):
     old = git(mini, "rev-parse", "step-02")
     text = (
         (mini / "app" / "calc.py")
-        .read_text()
+        .read_text(encoding="utf-8")
         .replace('"""Return a - b."""', '"""Subtract."""')
     )
-    (mini / "app" / "calc.py").write_text(text)
+    (mini / "app" / "calc.py").write_text(text, encoding="utf-8")
     commit_all(mini, "reword")
     with pytest.raises(BuildRefused, match="step-02"):
         build(mini)

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 
 import pytest
+import watchfiles
 
 from tests.engine.conftest import IDENTITY, ROOT, commit_all, git
 from workshop import git as git_module
@@ -21,8 +23,8 @@ def test_goto_builds_the_tags_and_lands_on_a_branch_at_step_01(mini):
 
 def test_goto_commits_uncommitted_work_on_the_learners_branch(mini):
     learner.goto(1, mini)
-    (mini / "app" / "calc.py").write_text("my attempt\n")
-    (mini / "notes.txt").write_text("an untracked file of mine\n")
+    (mini / "app" / "calc.py").write_text("my attempt\n", encoding="utf-8")
+    (mini / "notes.txt").write_text("an untracked file of mine\n", encoding="utf-8")
     lines = learner.goto(2, mini)
     assert any("committed on your branch learn/step-01" in line for line in lines)
     assert git(mini, "status", "--porcelain") == ""
@@ -31,27 +33,29 @@ def test_goto_commits_uncommitted_work_on_the_learners_branch(mini):
     author = git(mini, "log", "-1", "--format=%an", "learn/step-01")
     assert author == "Workshop learner", "no identity configured: the fallback is used"
     learner.goto(1, mini)
-    assert (mini / "app" / "calc.py").read_text() == "my attempt\n"
+    assert (mini / "app" / "calc.py").read_text(encoding="utf-8") == "my attempt\n"
     assert (mini / "notes.txt").exists()
 
 
 def test_goto_from_another_branch_stashes_work_under_a_name(mini):
-    (mini / "app" / "calc.py").write_text("maintainer's edit\n")
-    (mini / "draft.md").write_text("untracked\n")
+    (mini / "app" / "calc.py").write_text("maintainer's edit\n", encoding="utf-8")
+    (mini / "draft.md").write_text("untracked\n", encoding="utf-8")
     lines = learner.goto(1, mini)
     assert any("workshop: saved before goto 01 (was on main)" in line for line in lines)
     assert "workshop: saved before goto 01 (was on main)" in git(mini, "stash", "list")
     git(mini, "checkout", "--quiet", "main")
     git(mini, "stash", "pop", "--quiet")
-    assert (mini / "app" / "calc.py").read_text() == "maintainer's edit\n"
-    assert (mini / "draft.md").read_text() == "untracked\n"
+    assert (mini / "app" / "calc.py").read_text(
+        encoding="utf-8"
+    ) == "maintainer's edit\n"
+    assert (mini / "draft.md").read_text(encoding="utf-8") == "untracked\n"
 
 
 def test_goto_uses_the_users_own_identity_when_there_is_one(mini):
     git(mini, "config", "user.name", "Ada")
     git(mini, "config", "user.email", "ada@example.invalid")
     learner.goto(1, mini)
-    (mini / "app" / "calc.py").write_text("work\n")
+    (mini / "app" / "calc.py").write_text("work\n", encoding="utf-8")
     learner.goto(2, mini)
     assert git(mini, "log", "-1", "--format=%an", "learn/step-01") == "Ada"
 
@@ -105,7 +109,8 @@ def test_status_never_counts_a_skipped_test_as_passing(mini):
     learner.goto(2, mini)
     (mini / "tests" / "test_step_02_later.py").write_text(
         "import pytest\n\n\ndef test_needs_a_server():\n"
-        "    pytest.skip('no server here')\n"
+        "    pytest.skip('no server here')\n",
+        encoding="utf-8",
     )
     lines = "\n".join(learner.status(mini))
     assert "this step 0/2 pass, 1 skipped" in lines
@@ -119,10 +124,11 @@ def test_solution_shows_only_this_drills_answer_and_diff_compares_my_work(mini):
     assert "+    return a * b" in solution and "def sub" not in solution
     calc = mini / "app" / "calc.py"
     calc.write_text(
-        calc.read_text().replace(
+        calc.read_text(encoding="utf-8").replace(
             'raise NotImplementedError(\n        "step 01: write mul() - the task is in workshop/steps/01-mul.md"\n    )',
             "return b * a",
-        )
+        ),
+        encoding="utf-8",
     )
     root, args = learner.diff_args(mini)
     mine = git(root, *args)
@@ -133,7 +139,7 @@ def test_check_runs_only_the_current_steps_tests(mini):
     learner.goto(2, mini)
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--step", "current"],
-        cwd=mini, capture_output=True, text=True,
+        cwd=mini, capture_output=True, text=True, encoding="utf-8"
     )  # fmt: skip
     assert "1 failed, 2 deselected" in result.stdout
 
@@ -145,8 +151,8 @@ def test_no_command_that_moves_head_loses_uncommitted_work(mini, monkeypatch, co
     monkeypatch.chdir(mini)
     if command == ["next"]:
         learner.goto(1, mini)
-    (mini / "app" / "calc.py").write_text("precious edit\n")
-    (mini / "untracked.txt").write_text("precious new file\n")
+    (mini / "app" / "calc.py").write_text("precious edit\n", encoding="utf-8")
+    (mini / "untracked.txt").write_text("precious new file\n", encoding="utf-8")
     assert main(command) == 0
     if command == ["next"]:  # from the learner's branch: a commit on it
         where = "learn/step-01"
@@ -169,21 +175,41 @@ def test_command_errors_are_one_clear_line_and_exit_2(mini, monkeypatch, capsys)
     )
 
 
-def test_watch_runs_the_check_at_start_and_after_each_save(tmp_path):
-    import threading
-    import time
+def test_watch_counts_a_save_to_any_file_of_the_workshop_but_not_to_ignored_ones(
+    mini,
+):
+    watched = learner.SavedWork(mini)
+    change = watchfiles.Change.modified
+    for path in ("app/schema.sql", "tests/data/feed.csv", "app/calc.py", "notes.txt"):
+        assert watched(change, str(mini / path)), path
+    (mini / ".gitignore").write_text("/store.db\n.ruff_cache/\n", encoding="utf-8")
+    for path in ("store.db", ".ruff_cache/x", "app/__pycache__/calc.pyc", ".git/x"):
+        assert not watched(change, str(mini / path)), path
 
-    (tmp_path / "app").mkdir()
-    module = tmp_path / "app" / "m.py"
-    module.write_text("x = 1\n")
-    calls = []
-    saver = threading.Timer(0.15, lambda: module.write_text("x = 2  # saved\n"))
-    saver.start()
-    learner.watch(
-        [tmp_path / "app"], lambda: calls.append(time.monotonic()), 0.01, rounds=150
-    )
-    saver.join()
-    assert len(calls) == 2, "once at start, once after the save, never for nothing"
+
+def test_watch_runs_the_check_at_start_and_again_after_a_save(mini):
+    schema = mini / "app" / "schema.sql"
+    stop = threading.Event()
+    seen = []
+
+    def save_until_seen():
+        while not stop.wait(0.2):
+            schema.write_text("CREATE TABLE t (x);\n", encoding="utf-8")
+
+    def check():
+        seen.append(schema.exists())
+        if len(seen) == 1:
+            threading.Thread(target=save_until_seen, daemon=True).start()
+        else:
+            stop.set()
+
+    bound = threading.Timer(60, stop.set)  # should no event ever come
+    bound.start()
+    try:
+        assert learner.watch(mini, check, stop) == 2
+    finally:
+        bound.cancel()
+    assert seen == [False, True]
 
 
 def test_tags_fetched_from_a_class_remote_are_used_and_the_solutions_built_alike(

@@ -14,7 +14,7 @@ from workshop.render import StubContext, render
 CTX = StubContext(2, "workshop/steps/02-load.md")
 
 
-def at(
+def maybe_at(
     text: str, step: int, path: str = "app/m.py", solved: bool = False
 ) -> str | None:
     return render(
@@ -23,6 +23,12 @@ def at(
         solved,
         StubContext(step, f"workshop/steps/{step:02d}-x.md"),
     )
+
+
+def at(text: str, step: int, path: str = "app/m.py", solved: bool = False) -> str:
+    rendered = maybe_at(text, step, path, solved)
+    assert rendered is not None, f"the file is absent at step {step}"
+    return rendered
 
 
 SOLUTION = """
@@ -160,10 +166,10 @@ def test_methods_of_a_class_are_stubbed_and_fields_kept():
 
 
 def test_a_whole_file_can_arrive_at_a_step_or_be_a_solution():
-    assert at("# workshop: since 03\nx = 1\n", 2) is None
+    assert maybe_at("# workshop: since 03\nx = 1\n", 2) is None
     assert at("# workshop: since 03\nx = 1\n", 3) == "x = 1\n"
     solution = '# workshop: solution 02\n"""Doc."""\n\n\ndef f():\n    return 1\n'
-    assert at(solution, 1) is None
+    assert maybe_at(solution, 1) is None
     assert "raise NotImplementedError" in at(solution, 2)
     assert at(solution, 3) == '"""Doc."""\n\n\ndef f():\n    return 1\n'
 
@@ -208,6 +214,7 @@ def _ruff_format_clean(text: str) -> bool:
         input=text,
         capture_output=True,
         text=True,
+        encoding="utf-8",
     )
     return result.returncode == 0
 
@@ -242,6 +249,7 @@ def test_removed_blocks_leave_ruff_formatted_code():
     assert _ruff_format_clean(text)
     for step in (1, 2, 3, 4):
         rendered = render(parse("m.py", text), step, False, CTX)
+        assert rendered is not None
         assert _ruff_format_clean(rendered), f"step {step}:\n{rendered}"
 
 

@@ -15,7 +15,7 @@ def run_pytest(repo, *args, env=None):
 
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", *args],
-        cwd=repo, capture_output=True, text=True, env={**os.environ, **(env or {})},
+        cwd=repo, capture_output=True, text=True, env={**os.environ, **(env or {})}, encoding="utf-8"
     )  # fmt: skip
 
 
@@ -35,10 +35,11 @@ def test_a_solved_step_says_so(mini):
     learner.goto(1, mini)
     calc = mini / "app" / "calc.py"
     calc.write_text(
-        calc.read_text().replace(
+        calc.read_text(encoding="utf-8").replace(
             'raise NotImplementedError(\n        "step 01: write mul() - the task is in workshop/steps/01-mul.md"\n    )',
             "return a * b",
-        )
+        ),
+        encoding="utf-8",
     )
     out = run_pytest(mini).stdout
     assert "workshop: step 01 passes" in out and "2 passed" in out
@@ -49,7 +50,9 @@ STUB = 'raise NotImplementedError(\n        "step 01: write mul() - the task is 
 
 def solve_mul(mini, body):
     calc = mini / "app" / "calc.py"
-    calc.write_text(calc.read_text().replace(STUB, body))
+    calc.write_text(
+        calc.read_text(encoding="utf-8").replace(STUB, body), encoding="utf-8"
+    )
 
 
 def test_a_stub_reached_from_a_fixture_is_a_failure_of_the_test_not_an_error(mini):
@@ -57,7 +60,8 @@ def test_a_stub_reached_from_a_fixture_is_a_failure_of_the_test_not_an_error(min
     (mini / "tests" / "test_step_01_fixture.py").write_text(
         "import pytest\n\nfrom app.calc import mul\n\n\n@pytest.fixture\n"
         "def product():\n    return mul(2, 3)\n\n\n"
-        "def test_uses_the_product(product):\n    assert product == 6\n"
+        "def test_uses_the_product(product):\n    assert product == 6\n",
+        encoding="utf-8",
     )
     out = run_pytest(mini).stdout
     assert "2 failed, 1 passed" in out and "error" not in out.splitlines()[-1]
@@ -93,7 +97,8 @@ def test_a_step_whose_checks_did_not_all_run_is_not_called_passing(mini):
     learner.goto(1, mini)
     solve_mul(mini, "return a * b")
     (mini / "tests" / "test_step_01_server.py").write_text(
-        "import pytest\n\n\ndef test_on_a_server():\n    pytest.skip('no server')\n"
+        "import pytest\n\n\ndef test_on_a_server():\n    pytest.skip('no server')\n",
+        encoding="utf-8",
     )
     out = run_pytest(mini).stdout
     assert "step 01 passes" not in out
@@ -103,7 +108,10 @@ def test_a_step_whose_checks_did_not_all_run_is_not_called_passing(mini):
 def test_breaking_an_earlier_step_is_named(mini):
     learner.goto(2, mini)
     calc = mini / "app" / "calc.py"
-    calc.write_text(calc.read_text().replace("return a + b", "return a - b"))
+    calc.write_text(
+        calc.read_text(encoding="utf-8").replace("return a + b", "return a - b"),
+        encoding="utf-8",
+    )
     out = run_pytest(mini).stdout
     assert "workshop: tests of step 00 fail" in out
 
@@ -118,7 +126,7 @@ def test_the_report_gives_each_tests_step_and_failure(mini, tmp_path):
     learner.goto(1, mini)
     report = tmp_path / "report.json"
     run_pytest(mini, "-q", env={"WORKSHOP_REPORT": str(report)})
-    data = json.loads(report.read_text())
+    data = json.loads(report.read_text(encoding="utf-8"))
     assert data["current"] == "step-01"
     tests = data["tests"]
     mul = tests["tests/test_step_01_mul.py::test_mul_works"]
@@ -136,7 +144,11 @@ def test_an_untouched_step_is_expected_even_when_its_failures_are_assertions(min
     learner.goto(1, mini)
     test = mini / "tests" / "test_step_01_mul.py"
     # A drill whose task is a declaration fails by assertion, not by a stub.
-    test.write_text(test.read_text() + "\n\ndef test_declared():\n    assert False\n")
+    test.write_text(
+        test.read_text(encoding="utf-8")
+        + "\n\ndef test_declared():\n    assert False\n",
+        encoding="utf-8",
+    )
     git(mini, "add", "-A")
     git(mini, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "x")
     git(mini, "tag", "-f", "step-01")

@@ -59,7 +59,9 @@ def test_a_stale_index_is_reported_and_rewritten(mini, monkeypatch, capsys):
     assert workshop_main(["index", "--check"]) == 1
     assert "stale" in capsys.readouterr().out
     assert workshop_main(["index"]) == 0
-    assert "| 02 | calc | Subtracting | 10 |" in (mini / "WORKSHOP.md").read_text()
+    assert "| 02 | calc | Subtracting | 10 |" in (mini / "WORKSHOP.md").read_text(
+        encoding="utf-8"
+    )
     assert workshop_main(["index", "--check"]) == 0
 
 
@@ -67,22 +69,25 @@ def test_every_direct_dependency_is_pinned():
     pins = {
         name.lower().replace("_", "-")
         for name in re.findall(
-            r"(?m)^([A-Za-z0-9_.-]+)==", (ROOT / "requirements.lock").read_text()
+            r"(?m)^([A-Za-z0-9_.-]+)==",
+            (ROOT / "requirements.lock").read_text(encoding="utf-8"),
         )
     }
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))[
+        "project"
+    ]
     for requirement in project["dependencies"]:
-        name = (
-            re.match(r"[A-Za-z0-9_.-]+", requirement).group().lower().replace("_", "-")
-        )
+        match = re.match(r"[A-Za-z0-9_.-]+", requirement)
+        assert match, f"{requirement!r} does not start with a package name"
+        name = match.group().lower().replace("_", "-")
         assert name in pins, f"{name} is not pinned in requirements.lock"
 
 
 def test_ci_runs_the_readme_test_command():
-    readme = (ROOT / "README.md").read_text()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     commands = re.findall(r"```\n(.+?)\n```", readme)
     assert commands == ["scripts/setup", "scripts/test"]
-    assert "scripts/test" in (ROOT / ".ci" / "run").read_text()
+    assert "scripts/test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 
 def test_engine_tests_and_ci_are_excluded_from_the_steps():
@@ -127,3 +132,16 @@ def test_doctor_says_how_to_enable_postgresql_when_there_is_none(monkeypatch):
     monkeypatch.setattr(postgres, "describe", nothing)
     check = doctor.check_postgres()
     assert check.status == doctor.WARN and "WORKSHOP_PG_URL" in check.fix
+
+
+def test_doctor_fails_on_a_url_that_does_not_connect_whatever_its_wording(
+    monkeypatch,
+):
+    from workshop import doctor, postgres
+
+    def refused():
+        raise postgres.UrlDoesNotConnect("WORKSHOP_PG_URL=postgresql://h/x: timeout")
+
+    monkeypatch.setattr(postgres, "describe", refused)
+    check = doctor.check_postgres()
+    assert check.status == doctor.FAIL and "WORKSHOP_PG_URL" in check.fix

@@ -99,9 +99,10 @@ def test_verify_counts_wrong_variants_caught_and_alternatives_passing(mini):
 def test_verify_flags_a_wrong_variant_that_passes_and_a_rejected_alternative(mini):
     variants = mini / "tests" / "variants" / "step_01.py"
     variants.write_text(
-        variants.read_text()
+        variants.read_text(encoding="utf-8")
         .replace('new="return a**2"', 'new="return 18"')
-        .replace("return sum([a] * b)", "return a - b")
+        .replace("return sum([a] * b)", "return a - b"),
+        encoding="utf-8",
     )
     found = problems(verify(load_from_dir(mini), steps=[1], jobs=1))
     assert any(
@@ -113,7 +114,8 @@ def test_verify_flags_a_wrong_variant_that_passes_and_a_rejected_alternative(min
 def test_verify_flags_a_drill_without_enough_variants_or_a_stale_one(mini):
     (mini / "tests" / "variants" / "step_02.py").write_text(
         "from workshop.variants import replace_text, wrong\n\n"
-        "VARIANTS = [wrong('stale', replace_text('app/calc.py', 'return a % b', 'x'))]\n"
+        "VARIANTS = [wrong('stale', replace_text('app/calc.py', 'return a % b', 'x'))]\n",
+        encoding="utf-8",
     )
     found = problems(verify(load_from_dir(mini), steps=[2], jobs=1))
     assert any("invariant 6 (variant no longer applies): stale:" in p for p in found)

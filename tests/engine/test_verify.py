@@ -22,7 +22,10 @@ def test_a_sound_workshop_verifies(mini):
 
 def test_a_broken_solution_on_main_is_named_with_its_step(mini):
     calc = mini / "app" / "calc.py"
-    calc.write_text(calc.read_text().replace("return a * b", "return a + b"))
+    calc.write_text(
+        calc.read_text(encoding="utf-8").replace("return a * b", "return a + b"),
+        encoding="utf-8",
+    )
     commit_all(mini, "break mul")
     found = problems(verify(load_from_git(mini, "main"), jobs=2))
     assert any(
@@ -37,12 +40,12 @@ def test_a_broken_solution_on_main_is_named_with_its_step(mini):
 def test_a_solution_left_outside_its_markers_is_caught(mini):
     calc = mini / "app" / "calc.py"
     text = (
-        calc.read_text()
+        calc.read_text(encoding="utf-8")
         .replace("# >>> solution 02\n", "")
         .replace("# <<<\n", "# <<<\n", 2)
     )
     text = text.rsplit("# <<<\n", 1)[0]
-    calc.write_text(text)
+    calc.write_text(text, encoding="utf-8")
     found = problems(verify(load_from_dir(mini), steps=[2], jobs=1))
     assert any(
         "every test of step 02 passes before the drill is done" in p for p in found
@@ -52,9 +55,10 @@ def test_a_solution_left_outside_its_markers_is_caught(mini):
 def test_a_test_failing_for_the_wrong_reason_is_caught(mini):
     test = mini / "tests" / "test_step_01_mul.py"
     test.write_text(
-        test.read_text().replace(
+        test.read_text(encoding="utf-8").replace(
             "from app.calc import mul", "from app.calc import mul, sub"
-        )
+        ),
+        encoding="utf-8",
     )
     found = problems(verify(load_from_dir(mini), steps=[1], jobs=1))
     assert any(p.startswith("step 01: invariant 3 (collection)") for p in found), found
@@ -62,13 +66,44 @@ def test_a_test_failing_for_the_wrong_reason_is_caught(mini):
 
 def test_lint_is_checked_at_every_step(mini):
     calc = mini / "app" / "calc.py"
-    original = calc.read_text()
+    original = calc.read_text(encoding="utf-8")
     doc = '"""Tiny calculator drills."""\n'
-    calc.write_text(original.replace(doc, doc + "\nimport os  # solution 02\n"))
+    calc.write_text(
+        original.replace(doc, doc + "\nimport os  # solution 02\n"), encoding="utf-8"
+    )
     assert problems(verify(load_from_dir(mini), steps=[1], jobs=1)) == []
-    calc.write_text(original.replace(doc, doc + "\nimport os\n"))
+    calc.write_text(original.replace(doc, doc + "\nimport os\n"), encoding="utf-8")
     found = problems(verify(load_from_dir(mini), steps=[1], jobs=1))
     assert any("invariant 1 (lint)" in p and "F401" in p for p in found), found
+
+
+def test_types_are_checked_at_every_step_naming_each_error(mini):
+    calc = mini / "app" / "calc.py"
+    calc.write_text(
+        calc.read_text(encoding="utf-8") + 'ZERO: int = "0"  # since 01\n',
+        encoding="utf-8",
+    )
+    assert problems(verify(load_from_dir(mini), steps=[0], jobs=1)) == []
+    found = problems(verify(load_from_dir(mini), steps=[1], jobs=1))
+    assert any(
+        p.startswith("step 01: invariant 7 (types)")
+        and "app/calc.py:" in p
+        and "[assignment]" in p
+        for p in found
+    ), found
+
+
+def test_a_drills_own_tests_are_type_checked_from_the_next_step_on(mini):
+    test = mini / "tests" / "test_step_01_mul.py"
+    test.write_text(
+        test.read_text(encoding="utf-8")
+        + "\n\ndef never_called() -> str:\n    return mul(6, 1).hex()\n",
+        encoding="utf-8",
+    )
+    found = problems(verify(load_from_dir(mini), steps=[1, 2], jobs=1))
+    typed = [p for p in found if "invariant 7" in p]
+    assert [p.split(":")[0] for p in typed] == ["step 02", "final"], found
+    assert all("tests/test_step_01_mul.py:" in p for p in typed)
 
 
 def test_the_minimal_diff_rule_flags_a_change_no_marker_explains(mini):
@@ -87,7 +122,10 @@ def test_a_marker_naming_an_unknown_step_is_an_error_with_file_and_line(mini):
     from workshop.markers import MarkerError
 
     calc = mini / "app" / "calc.py"
-    calc.write_text(calc.read_text() + "\n\nLATER = 1  # since 09\n")
+    calc.write_text(
+        calc.read_text(encoding="utf-8") + "\n\nLATER = 1  # since 09\n",
+        encoding="utf-8",
+    )
     try:
         load_from_dir(mini)
     except MarkerError as error:
@@ -98,7 +136,9 @@ def test_a_marker_naming_an_unknown_step_is_an_error_with_file_and_line(mini):
 
 
 def test_a_marker_in_a_file_the_builder_cannot_parse_is_flagged_as_residue(mini):
-    (mini / "app" / "template.txt").write_text("header\n# >>> since 01\nbody\n# <<<\n")
+    (mini / "app" / "template.txt").write_text(
+        "header\n# >>> since 01\nbody\n# <<<\n", encoding="utf-8"
+    )
     found = problems(verify(load_from_dir(mini), steps=[0], jobs=1))
     assert any("invariant 4 (markers left): app/template.txt" in p for p in found), (
         found
@@ -108,7 +148,10 @@ def test_a_marker_in_a_file_the_builder_cannot_parse_is_flagged_as_residue(mini)
 def test_a_tree_that_does_not_install_is_caught(mini):
     pyproject = mini / "pyproject.toml"
     pyproject.write_text(
-        pyproject.read_text().replace("dependencies = []", 'dependencies = "pytest"')
+        pyproject.read_text(encoding="utf-8").replace(
+            "dependencies = []", 'dependencies = "pytest"'
+        ),
+        encoding="utf-8",
     )
     found = problems(verify(load_from_dir(mini), steps=[0], jobs=1))
     assert any("invariant 1 (installs)" in p for p in found), found

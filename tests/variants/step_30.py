@@ -63,7 +63,7 @@ VARIANTS = [
                     )
                 if row is None:
                     raise ProductNotFound(skus=[sku])
-                return row  # type: ignore[return-value]
+                return row
             """,
         ),
     ),
@@ -203,10 +203,10 @@ VARIANTS = [
             old="""                    created_at=product.created_at,
                 )
             )
-            if changed.rowcount == 0:""",
+            # An UPDATE""",
             new="""                )
             )
-            if changed.rowcount == 0:""",
+            # An UPDATE""",
         ),
     ),
     wrong(

@@ -126,7 +126,7 @@ VARIANTS = [
         replace_text(
             BULK,
             old="checked: dict[str, Decimal] = {sku: parse_price(p) for sku, p in prices.items()}",
-            new="checked: dict[str, Decimal] = dict(prices)  # type: ignore[arg-type]",
+            new="checked: dict[str, Decimal] = dict(prices)",
         ),
         replace_text(
             BULK,
@@ -260,7 +260,7 @@ VARIANTS = [
                 outcomes: list[ProductCreate | str] = []
                 for number, row in enumerate(rows, 1):
                     try:
-                        outcomes.append(ProductCreate(**row))  # type: ignore[arg-type]
+                        outcomes.append(ProductCreate(**row))
                     except ValidationError as error:
                         for line in explain(error).split("\\n"):
                             outcomes.append(f"row {number}: {line}")

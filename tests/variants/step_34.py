@@ -46,7 +46,7 @@ VARIANTS = [
         replace_text(
             REPO,
             old="            await session.delete(row)\n",
-            new="            session.delete(row)  # type: ignore[unused-coroutine]\n",
+            new="            session.delete(row)\n",
         ),
     ),
     wrong(
