@@ -5,7 +5,7 @@ from __future__ import annotations
 import abc
 import copy
 
-from app.domain import Product
+from app.domain import Product, search_key
 from app.errors import DuplicateSku, ProductNotFound
 
 
@@ -37,8 +37,9 @@ class ProductRepository(abc.ABC):
 
     @abc.abstractmethod
     def search(self, text: str) -> list[Product]:
-        """Products whose name or SKU contains ``text``, ignoring case and
-        taking every character literally (no wildcards); ordered by SKU."""
+        """Products whose casefolded name or SKU contains search_key(text),
+        every character literal (no wildcards); ordered by SKU. A text too
+        long to search is InvalidSearch."""
 
     def close(self) -> None:  # noqa: B027 (an optional hook, not abstract)
         """Release files or connections; the default holds none."""
@@ -73,7 +74,7 @@ class MemoryProductRepository(ProductRepository):
         del self._products[sku]
 
     def search(self, text: str) -> list[Product]:
-        needle = text.casefold()
+        needle = search_key(text)
         return [
             p
             for p in self.list()
