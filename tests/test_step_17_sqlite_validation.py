@@ -108,6 +108,8 @@ def test_every_problem_is_reported_at_once():
         {"sku": "a b", "name": "", "price": "x", "created_at": "2026-13-01"}
     )
     check_reports(error, ["sku", "name", "price", "created_at"])
+    naive = {**GOOD, "sku": "a b", "created_at": "2026-01-01T10:00:00"}
+    check_reports(refusal(naive), ["sku", "created_at"])
 
 
 def test_a_blank_name_is_refused_by_validation_and_then_by_the_database(conn):

@@ -34,7 +34,11 @@ VARIANTS = [
     ),
     wrong(
         "the SKU is not unique",
-        replace_text(SCHEMA, old="NOT NULL UNIQUE\n", new="NOT NULL\n"),
+        replace_text(
+            SCHEMA,
+            old="sku         TEXT    NOT NULL UNIQUE\n",
+            new="sku TEXT NOT NULL\n",
+        ),
     ),
     wrong(
         "a missing price is refused by the CHECK only, not by NOT NULL",
