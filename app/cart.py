@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-from app.domain import Product, utc_now
+from app.domain import Product, is_whole_number, utc_now
 
 STAGES = ("browsing", "address", "payment", "done")
 
@@ -40,7 +40,7 @@ class CartSession:
 
     def add(self, product: Product, quantity: int = 1) -> None:
         """Put ``quantity`` of ``product`` in the cart, at today's price."""
-        if type(quantity) is not int or quantity < 1:
+        if not is_whole_number(quantity, minimum=1):
             raise ValueError(
                 f"quantity must be a whole number above 0, not {quantity!r}"
             )

@@ -12,6 +12,23 @@ class InvalidPrice(StoreError, ValueError):
     """A price that is not an exact, non-negative amount of money."""
 
 
+class InvalidProduct(StoreError, ValueError):
+    """A product the store refuses: a blank name, a malformed SKU, a bad price...
+
+    ``fields`` maps each field found wrong ("sku", "name", ...) to what is wrong
+    with it and the fix; it is empty when the field is not known (a constraint
+    of the database refused the row).
+    """
+
+    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.fields = dict(fields or {})
+
+
+class InvalidSearch(StoreError, ValueError):
+    """A search text the store refuses: longer than any name could match."""
+
+
 class CorruptFile(StoreError):
     """A data file that cannot be read back: empty, truncated or not ours."""
 
@@ -81,19 +98,6 @@ class InvalidQuantity(StoreError, ValueError):
 
 # <<<
 # >>> since 15
-
-
-class InvalidProduct(StoreError, ValueError):
-    """A product the store refuses: a blank name, a malformed SKU, a bad price...
-
-    ``fields`` maps each field found wrong ("sku", "name", ...) to what is wrong
-    with it and the fix; it is empty when the field is not known (a constraint
-    of the database refused the row).
-    """
-
-    def __init__(self, message: str, *, fields: dict[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.fields = dict(fields or {})
 
 
 class DatabaseBusy(StoreError):

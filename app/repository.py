@@ -6,7 +6,7 @@ import abc
 import builtins  # in a class with a list() method, `list` names the method
 import copy
 
-from app.domain import Product
+from app.domain import Product, search_key
 from app.errors import DuplicateSku, ProductNotFound
 
 
@@ -38,8 +38,9 @@ class ProductRepository(abc.ABC):
 
     @abc.abstractmethod
     def search(self, text: str) -> builtins.list[Product]:
-        """Products whose name or SKU contains ``text``, ignoring case and
-        taking every character literally (no wildcards); ordered by SKU."""
+        """Products whose casefolded name or SKU contains search_key(text),
+        every character literal (no wildcards); ordered by SKU. A text too
+        long to search is InvalidSearch."""
 
     def close(self) -> None:  # noqa: B027 (an optional hook, not abstract)
         """Release files or connections; the default holds none."""
@@ -74,7 +75,7 @@ class MemoryProductRepository(ProductRepository):
         del self._products[sku]
 
     def search(self, text: str) -> builtins.list[Product]:
-        needle = text.casefold()
+        needle = search_key(text)
         return [
             p
             for p in self.list()

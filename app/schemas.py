@@ -21,6 +21,11 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from app.domain import (
+    MAX_CATEGORY,
+    MAX_NAME,
+    MAX_PRICE,
+    MAX_SKU,
+    SKU_FORM,
     Product,
     utc_now,  # solution 29
 )
@@ -45,19 +50,30 @@ def refuse_float(value: object) -> object:
 
 
 # <<<
+# The product rules of app/domain.py, as constraints Pydantic reports on.
+NO_NUL = r"^[^\x00]*$"
 Price = Annotated[
     Decimal,
     BeforeValidator(refuse_float),
-    Field(ge=0, max_digits=12, decimal_places=2),
+    Field(ge=0, le=MAX_PRICE, max_digits=12, decimal_places=2),
 ]
 Sku = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=MAX_SKU, pattern=f"^{SKU_FORM}$"
+    ),
 ]
 Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=MAX_NAME, pattern=NO_NUL
+    ),
 ]
 CategoryName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=MAX_CATEGORY, pattern=NO_NUL
+    ),
 ]
 
 

@@ -170,7 +170,7 @@ def test_the_catalog_round_trips_through_yaml(tmp_path):
         Product(
             sku="TEA-1", name="Thé vert: «bio»", price=Decimal("0.10"), category="tea"
         ),
-        Product(sku="NO", name="yes", price=Decimal("1000000.01")),
+        Product(sku="NO", name="yes", price=Decimal("1000000.00")),
     ]
     save_catalog_yaml(products, path)
     text = path.read_text(encoding="utf-8")

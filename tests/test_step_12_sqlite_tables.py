@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 
+from app.domain import MAX_NAME, MAX_SKU
 from app.errors import InvalidPrice
 from app.sqlite.db import connect, create_schema
 from app.sqlite.money import from_cents, to_cents
@@ -67,6 +68,14 @@ def test_a_missing_value_is_refused(conn, column):
 def test_a_blank_sku_or_name_is_refused(conn, column):
     assert refused(conn, {**GOOD, column: "   "}) == "SQLITE_CONSTRAINT_CHECK"
     assert count(conn) == 0
+
+
+@pytest.mark.parametrize(("column", "longest"), [("sku", MAX_SKU), ("name", MAX_NAME)])
+def test_a_sku_or_name_longer_than_the_rules_allow_is_refused(conn, column, longest):
+    too_long = {**GOOD, column: "X" * (longest + 1)}
+    assert refused(conn, too_long) == "SQLITE_CONSTRAINT_CHECK"
+    conn.execute(INSERT, {**GOOD, column: "X" * longest})
+    assert count(conn) == 1
 
 
 def test_a_negative_price_is_refused(conn):

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from app.domain import Product
+from app.domain import MAX_NAME, MAX_SKU, Product
 from app.errors import InvalidProduct
 from app.sqlite.crud import add_product, list_products
-from app.sqlite.validation import MAX_NAME, product_from_fields
+from app.sqlite.validation import product_from_fields
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 GOOD = {"sku": "TEA-1", "name": "Green tea", "price": "3.50", "category": "tea"}
@@ -65,7 +65,7 @@ def check_reports(error, wrong_fields):
         ("sku", "TEA 1"),
         ("sku", "-TEA"),
         ("sku", "TEA-1!"),
-        ("sku", "T" * 65),
+        ("sku", "T" * (MAX_SKU + 1)),
         ("name", "   "),
         ("name", None),
         ("name", "x" * (MAX_NAME + 1)),
@@ -90,7 +90,7 @@ def test_a_missing_key_is_a_missing_field():
 @pytest.mark.parametrize(
     ("field", "value", "expected"),
     [
-        ("sku", "T" * 64, "T" * 64),
+        ("sku", "T" * MAX_SKU, "T" * MAX_SKU),
         ("sku", "9._-x", "9._-x"),
         ("name", "x" * MAX_NAME, "x" * MAX_NAME),
         ("price", "1000000.00", Decimal("1000000.00")),
@@ -108,6 +108,8 @@ def test_every_problem_is_reported_at_once():
         {"sku": "a b", "name": "", "price": "x", "created_at": "2026-13-01"}
     )
     check_reports(error, ["sku", "name", "price", "created_at"])
+    naive = {**GOOD, "sku": "a b", "created_at": "2026-01-01T10:00:00"}
+    check_reports(refusal(naive), ["sku", "created_at"])
 
 
 def test_a_blank_name_is_refused_by_validation_and_then_by_the_database(conn):
@@ -115,8 +117,8 @@ def test_a_blank_name_is_refused_by_validation_and_then_by_the_database(conn):
     with pytest.raises(sqlite3.IntegrityError) as caught:
         conn.execute(RAW_INSERT, ("TEA-1", " ", 350))
     assert caught.value.sqlite_errorname == "SQLITE_CONSTRAINT_CHECK"
-    with pytest.raises(InvalidProduct):  # store_error() of step 15
-        add_product(conn, Product("TEA-1", " ", Decimal("3.50"), None, NOW))
+    with pytest.raises(InvalidProduct):  # and a Product cannot hold one either
+        Product("TEA-1", " ", Decimal("3.50"), None, NOW)
     assert list_products(conn) == []
 
 

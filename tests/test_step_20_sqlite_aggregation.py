@@ -7,7 +7,7 @@ import pytest
 
 from app.domain import Product
 from app.sqlite.commands import format_report, report
-from app.sqlite.crud import add_product
+from app.sqlite.crud import add_product, category_id
 from app.sqlite.reports import Figures, average_price, category_figures, totals
 from app.sqlite.stock import add_product_with_stock
 
@@ -51,9 +51,17 @@ def test_figures_per_category_with_uncategorised_last(shop):
 
 
 def test_figures_keep_cents_a_float_average_would_lose(conn):
-    # 2**53 + 1 cents: a float (SQLite's AVG) cannot hold it.
-    add_product_with_stock(conn, make("RARE-1", "90071992547409.93", "rare"), 1)
-    add_product_with_stock(conn, make("RARE-2", "0.02", "rare"), 1)
+    # 2**53 + 1 cents: a float (SQLite's AVG) cannot hold it. The store's rules
+    # cap a price far below that, but the database takes any whole number of
+    # cents that another program writes.
+    rare = category_id(conn, "rare")
+    for sku, cents in [("RARE-1", 2**53 + 1), ("RARE-2", 2)]:
+        row = conn.execute(
+            "INSERT INTO products (sku, name, price_cents, category_id, created_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (sku, sku, cents, rare, WHEN.isoformat()),
+        )
+        conn.execute("INSERT INTO stock VALUES (?, 1)", (row.lastrowid,))
     exact = Figures(2, Decimal("45035996273704.98"), Decimal("90071992547409.95"))
     assert category_figures(conn) == {"rare": exact}
     assert totals(conn) == exact

@@ -6,6 +6,9 @@ import pytest
 
 from app import backends
 from app.cli import main
+from app.domain import MAX_CATEGORY, MAX_NAME, MAX_PRICE, MAX_SKU
+from app.sqlite.crud import list_products
+from app.sqlite.db import connect
 
 HEADER = "sku,name,price,category,created_at\n"
 
@@ -71,3 +74,61 @@ def test_a_file_that_is_not_sqlite_is_a_clear_error(store, tmp_path):
     (tmp_path / "fake.db").write_text("not a database at all " * 100, encoding="utf-8")
     code, _, err = store("--db fake.db report")
     assert code == 2 and "store: error:" in err
+
+
+ODD_BUT_VALID = [
+    ("S" * MAX_SKU, "n" * MAX_NAME, str(MAX_PRICE), "c" * MAX_CATEGORY),
+    ("TEA-1", '  Thé "vert", 緑茶 ', "0", "tea"),
+    ("9._-x", "Straße\nsecond line", "0.10", ""),
+]
+
+
+def test_what_add_accepts_survives_export_then_import_into_a_fresh_store(
+    store, tmp_path
+):
+    for sku, name, price, category in ODD_BUT_VALID:
+        line = f"products add --sku {sku} --name {shlex.quote(name)} --price {price}"
+        assert store(line + (f" --category {category}" if category else ""))[0] == 0
+    assert store("export out.csv")[0] == 0
+    assert store("--db fresh.db import out.csv") == (0, "imported 3 products\n", "")
+    assert products_in(tmp_path / "fresh.db") == products_in(tmp_path / "store.db")
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("sku", "S" * (MAX_SKU + 1)),
+        ("sku", "TEA 1"),
+        ("name", " "),
+        ("name", "n" * (MAX_NAME + 1)),
+        ("price", "1000000.01"),
+        ("price", "1.999"),
+        ("category", "c" * (MAX_CATEGORY + 1)),
+    ],
+)
+def test_add_and_import_refuse_the_same_products(store, tmp_path, column, value):
+    fields = {"sku": "TEA-1", "name": "Tea", "price": "1.00", "category": "tea"}
+    fields[column] = value
+    options = " ".join(f"--{key} {shlex.quote(text)}" for key, text in fields.items())
+    code, _, err = store(f"products add {options}")
+    assert (code, err.count("\n")) == (2, 1)
+    row = ",".join(f'"{text}"' for text in fields.values())
+    (tmp_path / "one.csv").write_text(f"{HEADER}{row},\n", encoding="utf-8")
+    code, _, err = store("import one.csv")
+    assert (code, err.count("\n")) == (2, 1)
+    assert store("products list")[1] == "no products\n"
+
+
+def test_a_search_text_too_long_is_one_line_exit_2(store):
+    store("products add --sku TEA-1 --name 'Green tea' --price 3.50")
+    code, out, err = store(f"products search {'x' * 50_001}")
+    assert (code, out) == (2, "")
+    assert err.startswith("store: error: ") and err.count("\n") == 1
+
+
+def products_in(path):
+    conn = connect(path)
+    try:
+        return list_products(conn)
+    finally:
+        conn.close()

@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError, StatementError
 from sqlalchemy.orm import Session
 from sqlalchemy.schema import CreateTable
 
+from app.domain import MAX_CATEGORY, MAX_NAME, MAX_PRICE, MAX_SKU
 from app.orm import models
 from app.orm.models import Base, Category, Product
 
@@ -39,8 +40,13 @@ def test_products_have_typed_columns_with_money_as_numeric_12_2():
     assert isinstance(columns.price.type, models.ExactMoney), "use Money"
     assert isinstance(columns.created_at.type, models.UtcDateTime), "use Timestamp"
     assert not columns.sku.nullable and not columns.name.nullable
+    # The store's product rules (app/domain.py) fix the lengths.
     types = [c.type for c in (columns.sku, columns.name, Category.__table__.c.name)]
-    assert [t.length if isinstance(t, String) else t for t in types] == [40, 200, 100]
+    lengths = [t.length if isinstance(t, String) else t for t in types]
+    assert lengths == [MAX_SKU, MAX_NAME, MAX_CATEGORY]
+    numeric = columns.price.type.impl
+    assert (numeric.precision, numeric.scale) == (12, 2)
+    assert len(MAX_PRICE.as_tuple().digits) <= 12, "NUMERIC(12, 2) holds MAX_PRICE"
     assert columns.category_id.nullable
     assert columns.category_id.index
     (fk,) = columns.category_id.foreign_keys

@@ -153,7 +153,7 @@ def test_an_unknown_sku_changes_no_price_at_all(sessions, repo):
 
 def test_a_bad_price_is_refused_before_any_statement(engine, sessions, repo):
     import_products(sessions, [row("A-1"), row("B-1")])
-    for bad in [7.0, "1.999", "-1", "abc"]:
+    for bad in [7.0, "1.999", "-1", "abc", "1000000.01"]:
         with recorded(engine) as statements, pytest.raises(InvalidPrice):
             set_prices(sessions, {"A-1": "7.00", "B-1": bad})  # type: ignore[dict-item]
         assert statements == [], f"{bad!r}: every price is checked before the SELECT"

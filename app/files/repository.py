@@ -8,7 +8,10 @@ import copy  # solution 04
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from app.domain import Product
+from app.domain import (
+    Product,
+    search_key,  # solution 04
+)
 from app.errors import CorruptFile, DuplicateSku, ProductNotFound  # solution 04
 from app.files.json_store import load_catalog_json, save_catalog_json
 from app.files.pickle_store import load_catalog, save_catalog
@@ -89,7 +92,7 @@ class FileProductRepository(ProductRepository):
         self._commit({k: v for k, v in self._products.items() if k != sku})
 
     def search(self, text: str) -> builtins.list[Product]:
-        needle = text.casefold()
+        needle = search_key(text)
         return [
             p
             for p in self.list()

@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError  # solution 33
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.domain import parse_price, utc_now  # solution 33
+from app.domain import check_price, utc_now  # solution 33
 from app.errors import DuplicateSku, InvalidInput, ProductNotFound  # solution 33
 from app.orm import models
 from app.orm.repository import is_duplicate_sku  # solution 33
@@ -129,7 +129,7 @@ def set_prices(
     Every price is checked before any statement (InvalidPrice); any unknown
     SKU raises ProductNotFound naming each one, and no price changes.
     """
-    checked: dict[str, Decimal] = {sku: parse_price(p) for sku, p in prices.items()}
+    checked: dict[str, Decimal] = {sku: check_price(p) for sku, p in prices.items()}
     with sessions.begin() as session:
         ids = {
             sku: id_

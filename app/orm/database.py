@@ -9,6 +9,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url  # since 34
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.orm.casefold import register_casefold
 from app.orm.models import Base
 from app.repository import ProductRepository
 
@@ -27,6 +28,7 @@ def _sqlite_connect(dbapi_connection: Any, connection_record: Any) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys = ON")
     cursor.close()
+    register_casefold(dbapi_connection)  # search_condition() compares with it
     # sqlite3 starts transactions late and on its own, which breaks SAVEPOINT;
     # let SQLAlchemy say BEGIN instead (the recipe of SQLAlchemy's SQLite docs).
     dbapi_connection.isolation_level = None

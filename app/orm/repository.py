@@ -21,9 +21,10 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.domain import Product
+from app.domain import Product, search_key
 from app.errors import DuplicateSku, ProductNotFound  # solution 30
 from app.orm import models
+from app.orm.casefold import casefold
 from app.repository import ProductRepository
 
 # How each database names the broken constraint in its message.
@@ -56,10 +57,12 @@ def is_duplicate_sku(error: IntegrityError) -> bool:
 
 
 def search_condition(text: str) -> ColumnElement[bool]:
-    """Name or SKU contains ``text``, ignoring case, every character literal."""
+    """Name or SKU contains ``text``, every character literal, compared as
+    search_key() says: both sides casefolded, as on every other backend."""
+    needle = search_key(text)
     return or_(
-        models.Product.name.icontains(text, autoescape=True),
-        models.Product.sku.icontains(text, autoescape=True),
+        casefold(models.Product.name).contains(needle, autoescape=True),
+        casefold(models.Product.sku).contains(needle, autoescape=True),
     )
 
 

@@ -8,7 +8,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
-from app.domain import utc_now  # solution 24
+from app.domain import (
+    is_whole_number,
+    utc_now,  # solution 24
+)
 from app.errors import (
     CustomerNotFound,  # solution 24
     InvalidQuantity,
@@ -46,7 +49,7 @@ def check_lines(lines: Mapping[str, int]) -> dict[str, int]:
     if not lines:
         raise InvalidQuantity("an order needs at least one line")
     for sku, quantity in lines.items():
-        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        if not is_whole_number(quantity, minimum=1):
             raise InvalidQuantity(
                 f"quantity {quantity!r} for SKU {sku!r} must be a whole number above 0"
             )

@@ -6,7 +6,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 
-from app.domain import utc_now  # solution 25
+from app.domain import (
+    is_whole_number,
+    utc_now,  # solution 25
+)
 from app.errors import (
     InvalidQuantity,
     ProductNotFound,  # solution 25
@@ -23,7 +26,7 @@ def check_delivery(lines: Iterable[Line]) -> list[Line]:
     if not checked:
         raise InvalidQuantity("a delivery needs at least one line")
     for line_no, (sku, quantity) in enumerate(checked, start=1):
-        if isinstance(quantity, bool) or not isinstance(quantity, int) or quantity < 1:
+        if not is_whole_number(quantity, minimum=1):
             raise InvalidQuantity(
                 f"line {line_no}: quantity {quantity!r} for SKU {sku!r} must be a"
                 " whole number above 0; nothing was restocked"

@@ -4,30 +4,29 @@
 from __future__ import annotations
 
 import sqlite3
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
-from app.domain import CENT
-from app.errors import CustomerNotFound, DuplicateWallet, InvalidAmount, WalletNotFound
+from app.domain import parse_price
+from app.errors import (
+    CustomerNotFound,
+    DuplicateWallet,
+    InvalidAmount,
+    InvalidPrice,
+    WalletNotFound,
+)
 from app.sqlite.money import from_cents, to_cents
 
 
 def parse_amount(value: str | int | Decimal, allow_zero: bool = False) -> Decimal:
-    """``value`` as exact money above zero (or zero, if allowed), with two
-    decimal places; else InvalidAmount. Floats are refused, never rounded."""
-    if isinstance(value, float | bool) or not isinstance(value, str | int | Decimal):
-        raise InvalidAmount(
-            f"amount {value!r} must be a string such as '12.50' or a Decimal;"
-            " floats cannot hold cents exactly"
-        )
+    """``value`` as exact money (parse_price(), the store's one money parser)
+    above zero, or zero if allowed; else InvalidAmount."""
     try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise InvalidAmount(f"amount {value!r} is not a number") from None
-    if not amount.is_finite() or amount < 0 or (amount == 0 and not allow_zero):
+        amount = parse_price(value)
+    except InvalidPrice as error:
+        raise InvalidAmount(f"amount {value!r} is not exact money: {error}") from error
+    if amount == 0 and not allow_zero:
         raise InvalidAmount(f"amount {value!r} must be above zero")
-    if amount != amount.quantize(CENT):
-        raise InvalidAmount(f"amount {value!r} has more than two decimal places")
-    return amount.quantize(CENT)
+    return amount
 
 
 def open_wallet(

@@ -12,8 +12,11 @@ CREATE TABLE IF NOT EXISTS categories (
 -- >>> solution 12
 CREATE TABLE IF NOT EXISTS products (
     id          INTEGER PRIMARY KEY,
-    sku         TEXT    NOT NULL UNIQUE CHECK (length(trim(sku)) > 0),
-    name        TEXT    NOT NULL CHECK (length(trim(name)) > 0),
+    -- The lengths are the store's rules (MAX_SKU, MAX_NAME in app/domain.py).
+    sku         TEXT    NOT NULL UNIQUE
+        CHECK (length(trim(sku)) > 0 AND length(sku) <= 40),
+    name        TEXT    NOT NULL
+        CHECK (length(trim(name)) > 0 AND length(name) <= 200),
     -- Money in whole cents: an INTEGER is exact, a REAL (float) is not, and
     -- SQLite would quietly store 3.5 in an INTEGER column unless told not to.
     price_cents INTEGER NOT NULL
@@ -24,8 +27,9 @@ CREATE TABLE IF NOT EXISTS products (
 );
 -- --- stub
 -- -- TODO step 12: make the database refuse bad products: a SKU that is
--- -- missing, blank or taken, a missing or blank name, a missing, negative or
--- -- non-integer price, a missing created_at.
+-- -- missing, blank, taken or longer than 40 characters, a name that is
+-- -- missing, blank or longer than 200, a missing, negative or non-integer
+-- -- price, a missing created_at.
 -- CREATE TABLE IF NOT EXISTS products (
 --     id          INTEGER PRIMARY KEY,
 --     sku         TEXT,

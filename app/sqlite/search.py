@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import sqlite3
 
-from app.domain import Product
+from app.domain import (
+    Product,
+    search_key,  # solution 16
+)
 from app.sqlite import crud  # since 14 until 16
 from app.sqlite.crud import SELECT_PRODUCT, product_from_row  # solution 16
 
@@ -44,7 +47,7 @@ def search_products(conn: sqlite3.Connection, text: str) -> list[Product]:
     # both sides with Python. A function lives on its connection; registering
     # it again replaces it, cheaply.
     conn.create_function("casefold", 1, str.casefold, deterministic=True)
-    pattern = "%" + escape_like(text.casefold()) + "%"
+    pattern = "%" + escape_like(search_key(text)) + "%"
     rows = conn.execute(
         SELECT_PRODUCT
         + " WHERE casefold(name) LIKE :pattern ESCAPE '\\'"

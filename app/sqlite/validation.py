@@ -3,23 +3,20 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from datetime import datetime
-from decimal import Decimal
+from decimal import Decimal  # solution 17
 
 from app.domain import (
+    MAX_NAME,  # solution 17
+    MAX_PRICE,  # solution 17
+    MAX_SKU,  # solution 17
+    SKU,  # solution 17
     Product,
     parse_price,  # solution 17
     utc_now,  # solution 17
 )
 from app.errors import InvalidPrice, InvalidProduct  # solution 17
-
-SKU = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-MAX_NAME = 200
-# Far above any real price, far below what a 64-bit INTEGER of cents holds:
-# a price this high is a typo (or an attack), not a product.
-MAX_PRICE = Decimal("1000000.00")
 
 
 # >>> solution 17
@@ -30,13 +27,14 @@ def product_from_fields(
 
     ``fields`` has sku, name and price, and may have category and created_at
     (a missing key, None and "" all mean "not given"); surrounding spaces are
-    ignored. The rules: the SKU matches SKU; the name is not blank and has at
-    most MAX_NAME characters; the price is exact money (parse_price) no more
-    than MAX_PRICE; a blank category is None; created_at is ISO 8601 with a
-    UTC offset, and ``now`` (default: this instant) when not given.
-    InvalidProduct reports every problem at once: its ``fields`` maps each
-    wrong field's name to a message naming that field and the fix, and its
-    own message lists all of them.
+    ignored. The rules, from app/domain.py: the SKU matches SKU; the name is
+    not blank and has at most MAX_NAME characters; the price is exact money
+    (parse_price) no more than MAX_PRICE; a blank category is None;
+    created_at is ISO 8601 with a UTC offset, and ``now`` (default: this
+    instant) when not given. InvalidProduct reports every problem at once:
+    its ``fields`` maps each wrong field's name to a message naming that
+    field and the fix, and its own message lists all of them. (Product()
+    itself then refuses the rare rest: a NUL character, a category too long.)
     """
     # DictReader gives None for a short row's missing cells: treat as blank.
     text = {key: (value or "").strip() for key, value in fields.items() if key}
@@ -46,7 +44,7 @@ def product_from_fields(
         problems["sku"] = "sku is missing; every product needs one"
     elif not SKU.fullmatch(sku):
         problems["sku"] = (
-            f"sku {sku!r} must be 1-64 letters, digits, '.', '_' or '-',"
+            f"sku {sku!r} must be 1-{MAX_SKU} letters, digits, '.', '_' or '-',"
             " starting with a letter or digit"
         )
     if not name:

@@ -7,8 +7,15 @@ from decimal import Decimal
 
 import pytest
 
-from app.domain import Product
-from app.errors import DuplicateSku, ProductNotFound
+from app.domain import (
+    MAX_CATEGORY,
+    MAX_NAME,
+    MAX_PRICE,
+    MAX_SEARCH,
+    MAX_SKU,
+    Product,
+)
+from app.errors import DuplicateSku, InvalidProduct, InvalidSearch, ProductNotFound
 from tests.contract.backends import BACKENDS
 
 WHEN = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
@@ -104,6 +111,72 @@ def test_search_takes_every_character_literally(repo, text):
     repo.add(make(sku="ODD-1", name=f"Odd {text} name"))
     assert [p.sku for p in repo.search(text)] == ["ODD-1"]
     assert len(repo.list()) == 2
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("thé vert", "THÉ"),
+        ("Straße", "STRASSE"),
+        ("STRASSE", "straße"),
+        ("ΣΟΦΟΣ", "σοφος"),
+        ("ﬁne tea", "FINE"),
+        ("Чай", "чАЙ"),
+    ],
+)
+def test_search_ignores_case_as_str_casefold_does_in_every_alphabet(repo, name, text):
+    repo.add(make(sku="PLAIN-1", name="Plain product"))
+    repo.add(make(sku="INTL-1", name=name))
+    assert [p.sku for p in repo.search(text)] == ["INTL-1"]
+
+
+def test_search_ignores_case_and_takes_wildcards_literally_together(repo):
+    repo.add(make(sku="SALE-1", name="50% OFF thé"))
+    repo.add(make(sku="SALE-2", name="50 percent off"))
+    assert [p.sku for p in repo.search("50% off THÉ")] == ["SALE-1"]
+
+
+def test_a_search_text_too_long_to_match_is_refused_and_the_store_still_works(repo):
+    repo.add(make())
+    assert repo.search("é" * MAX_SEARCH) == []
+    for too_long in ["x" * (MAX_SEARCH + 1), "%" * 50_001, "é" * 50_001]:
+        with pytest.raises(InvalidSearch):
+            repo.search(too_long)
+    assert [p.sku for p in repo.search("green")] == ["TEA-001"]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"name": ""},
+        {"name": "   "},
+        {"name": "x" * (MAX_NAME + 1)},
+        {"sku": "X" * (MAX_SKU + 1)},
+        {"sku": "TEA 1"},
+        {"category": " "},
+    ],
+)
+def test_a_product_that_breaks_the_rules_never_reaches_the_store(repo, changes):
+    with pytest.raises(InvalidProduct) as caught:
+        repo.add(make(**changes))
+    assert set(caught.value.fields) == set(changes)
+    repo.add(make())
+    stored = repo.get("TEA-001")
+    with pytest.raises(InvalidProduct):
+        for field, value in changes.items():
+            setattr(stored, field, value)
+    assert repo.list() == [make()]
+
+
+def test_a_product_at_every_limit_is_stored_exactly(repo):
+    largest = make(
+        sku="S" * MAX_SKU,
+        name="n" * MAX_NAME,
+        price=MAX_PRICE,
+        category="c" * MAX_CATEGORY,
+    )
+    repo.add(largest)
+    assert repo.get("S" * MAX_SKU) == largest
 
 
 def test_unicode_names_survive(repo):

@@ -131,6 +131,12 @@ VARIANTS = [
         ),
     ),
     wrong(
+        "searches with text.casefold(), not search_key(): no length limit",
+        replace_text(
+            REPO, old="needle = search_key(text)", new="needle = text.casefold()"
+        ),
+    ),
+    wrong(
         "a SKU listed twice: the last one silently wins",
         replace_text(
             REPO,
@@ -265,7 +271,7 @@ VARIANTS = [
                     self._store(changed)
 
                 def search(self, text: str) -> list[Product]:
-                    needle = text.casefold()
+                    needle = search_key(text)
                     return [
                         p for p in self.list() if needle in f"{p.sku}\\0{p.name}".casefold()
                     ]

@@ -11,9 +11,18 @@ VARIANTS = [
         "a blank check without trim, so '   ' passes",
         replace_text(
             SCHEMA,
-            old="NOT NULL UNIQUE CHECK (length(trim(sku)) > 0)",
-            new="NOT NULL UNIQUE CHECK (length(sku) > 0)",
+            old="CHECK (length(trim(sku)) > 0 AND",
+            new="CHECK (length(sku) > 0 AND",
         ),
+    ),
+    wrong(
+        "no length limits",
+        replace_text(SCHEMA, old=" AND length(sku) <= 40", new=""),
+        replace_text(SCHEMA, old=" AND length(name) <= 200", new=""),
+    ),
+    wrong(
+        "a limit off by one",
+        replace_text(SCHEMA, old="length(name) <= 200", new="length(name) < 200"),
     ),
     wrong(
         "no typeof check, so 3.5 and 'free' are stored as prices",
@@ -25,7 +34,11 @@ VARIANTS = [
     ),
     wrong(
         "the SKU is not unique",
-        replace_text(SCHEMA, old="NOT NULL UNIQUE CHECK", new="NOT NULL CHECK"),
+        replace_text(
+            SCHEMA,
+            old="sku         TEXT    NOT NULL UNIQUE\n",
+            new="sku TEXT NOT NULL\n",
+        ),
     ),
     wrong(
         "a missing price is refused by the CHECK only, not by NOT NULL",
@@ -101,8 +114,11 @@ VARIANTS = [
             SCHEMA,
             old="""CREATE TABLE IF NOT EXISTS products (
     id          INTEGER PRIMARY KEY,
-    sku         TEXT    NOT NULL UNIQUE CHECK (length(trim(sku)) > 0),
-    name        TEXT    NOT NULL CHECK (length(trim(name)) > 0),""",
+    -- The lengths are the store's rules (MAX_SKU, MAX_NAME in app/domain.py).
+    sku         TEXT    NOT NULL UNIQUE
+        CHECK (length(trim(sku)) > 0 AND length(sku) <= 40),
+    name        TEXT    NOT NULL
+        CHECK (length(trim(name)) > 0 AND length(name) <= 200),""",
             new="""CREATE TABLE IF NOT EXISTS products (
     id          INTEGER PRIMARY KEY,
     sku         TEXT    NOT NULL,
@@ -115,7 +131,9 @@ VARIANTS = [
 """,
             new="""    created_at  TEXT    NOT NULL,
     CONSTRAINT sku_not_blank CHECK (trim(sku) <> ''),
-    CONSTRAINT name_not_blank CHECK (trim(name) != '')
+    CONSTRAINT sku_not_too_long CHECK (length(sku) BETWEEN 1 AND 40),
+    CONSTRAINT name_not_blank CHECK (trim(name) != ''),
+    CONSTRAINT name_not_too_long CHECK (length(name) < 201)
 );
 CREATE UNIQUE INDEX IF NOT EXISTS products_sku ON products (sku);
 """,

@@ -9,8 +9,8 @@ VARIANTS = [
         "the first try: the user's text is the LIKE pattern",
         replace_text(
             SEARCH,
-            old='pattern = "%" + escape_like(text.casefold()) + "%"',
-            new='pattern = "%" + text.casefold() + "%"',
+            old='pattern = "%" + escape_like(search_key(text)) + "%"',
+            new='pattern = "%" + search_key(text) + "%"',
         ),
     ),
     wrong(
@@ -53,9 +53,17 @@ VARIANTS = [
         replace_text(
             SEARCH,
             old='conn.create_function("casefold", 1, str.casefold, deterministic=True)\n'
-            '    pattern = "%" + escape_like(text.casefold()) + "%"',
+            '    pattern = "%" + escape_like(search_key(text)) + "%"',
             new='conn.create_function("casefold", 1, str.lower, deterministic=True)\n'
-            '    pattern = "%" + escape_like(text.lower()) + "%"',
+            '    pattern = "%" + escape_like(search_key(text).lower()) + "%"',
+        ),
+    ),
+    wrong(
+        "text.casefold() instead of search_key(): a very long text crashes LIKE",
+        replace_text(
+            SEARCH,
+            old="escape_like(search_key(text))",
+            new="escape_like(text.casefold())",
         ),
     ),
     wrong(
@@ -97,7 +105,7 @@ VARIANTS = [
                     SELECT_PRODUCT
                     + " WHERE instr(fold(name), ?1) > 0 OR instr(fold(sku), ?1) > 0"
                     + " ORDER BY sku",
-                    (text.casefold(),),
+                    (search_key(text),),
                 )
                 return [product_from_row(row) for row in rows]
             ''',
@@ -123,7 +131,7 @@ VARIANTS = [
             def search_products(conn: sqlite3.Connection, text: str) -> list[Product]:
                 """Products whose name or SKU contains ``text``, ordered by SKU."""
                 conn.create_function("casefold", 1, str.casefold, deterministic=True)
-                pattern = f"%{escape_like(text.casefold())}%"
+                pattern = f"%{escape_like(search_key(text))}%"
                 sql = (
                     SELECT_PRODUCT
                     + r" WHERE casefold(name) LIKE ? ESCAPE '\\'"

@@ -114,25 +114,38 @@ VARIANTS = [
         ),
     ),
     wrong(
+        "parse_price() without the store's ceiling",
+        replace_text(
+            BULK,
+            old="{sku: check_price(p) for sku, p in prices.items()}",
+            new="{sku: parse_price(p) for sku, p in prices.items()}",
+        ),
+        replace_text(
+            BULK,
+            old="from app.domain import check_price, utc_now",
+            new="from app.domain import parse_price, utc_now",
+        ),
+    ),
+    wrong(
         "refuses only floats, and takes any other price through Decimal()",
         replace_text(
             BULK,
-            old="{sku: parse_price(p) for sku, p in prices.items()}",
-            new="{sku: parse_price(p) if isinstance(p, float) else Decimal(p) for sku, p in prices.items()}",
+            old="{sku: check_price(p) for sku, p in prices.items()}",
+            new="{sku: check_price(p) if isinstance(p, float) else Decimal(p) for sku, p in prices.items()}",
         ),
     ),
     wrong(
         "checks the prices after the SELECT",
         replace_text(
             BULK,
-            old="checked: dict[str, Decimal] = {sku: parse_price(p) for sku, p in prices.items()}",
+            old="checked: dict[str, Decimal] = {sku: check_price(p) for sku, p in prices.items()}",
             new="checked: dict[str, Decimal] = dict(prices)",
         ),
         replace_text(
             BULK,
             old="""        if missing := sorted(set(checked) - set(ids)):
 """,
-            new="""        checked = {sku: parse_price(p) for sku, p in checked.items()}
+            new="""        checked = {sku: check_price(p) for sku, p in checked.items()}
         if missing := sorted(set(checked) - set(ids)):
 """,
         ),
@@ -237,7 +250,7 @@ VARIANTS = [
         "prices through Decimal(), so a float is taken",
         replace_text(
             BULK,
-            old="checked: dict[str, Decimal] = {sku: parse_price(p) for sku, p in prices.items()}",
+            old="checked: dict[str, Decimal] = {sku: check_price(p) for sku, p in prices.items()}",
             new="checked: dict[str, Decimal] = {sku: Decimal(str(p)) for sku, p in prices.items()}",
         ),
     ),
@@ -315,7 +328,7 @@ VARIANTS = [
             '''
             def set_prices(sessions: sessionmaker[Session], prices: Mapping[str, object]) -> int:
                 """New prices, all or none."""
-                new = {sku: parse_price(price) for sku, price in prices.items()}
+                new = {sku: check_price(price) for sku, price in prices.items()}
                 table = models.Product.__table__
                 with sessions.begin() as session:
                     known = set(
