@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import copy
+from typing import Self
 
 from app.domain import Product
 from app.errors import DuplicateSku, ProductNotFound
@@ -42,6 +43,13 @@ class ProductRepository(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 (an optional hook, not abstract)
         """Release files or connections; the default holds none."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Leaving ``with open_repository(...) as repository:`` closes it."""
+        self.close()
 
 
 class MemoryProductRepository(ProductRepository):
