@@ -73,10 +73,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run(repository, args)
         except (StoreError, ValueError, OSError) as error:
             return fail(error)
-        # >>> since 16
-        except sqlite3.Error as error:  # what store_error() (step 15) leaves as is
-            return fail(file_fault(error, args.db))
-        # <<<
+        except sqlite3.Error as error:  # since 16
+            return fail(file_fault(error, args.db))  # since 16
 
 
 def run(repository: ProductRepository, args: argparse.Namespace) -> int:
