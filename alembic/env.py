@@ -7,16 +7,20 @@ import os
 
 from alembic import context
 from sqlalchemy import Connection, create_engine, pool
+from sqlalchemy.engine import URL
 
+from app.errors import InvalidDatabaseUrl
 from app.orm.models import Base
+from app.orm.urls import sql_url
 
 URL_VARIABLE = "STORE_DATABASE_URL"
 config = context.config
 target_metadata = Base.metadata
 
 
-def database_url() -> str:
-    """The URL from `alembic -x url=...`, else $STORE_DATABASE_URL."""
+def database_url() -> URL:
+    """The URL from `alembic -x url=...`, else $STORE_DATABASE_URL, read as
+    the store reads it (a plain postgresql:// goes through psycopg2)."""
     url = context.get_x_argument(as_dictionary=True).get("url") or os.environ.get(
         URL_VARIABLE
     )
@@ -24,7 +28,10 @@ def database_url() -> str:
         raise SystemExit(
             f"alembic: which database? Pass -x url=postgresql://... or set {URL_VARIABLE}"
         )
-    return url
+    try:
+        return sql_url(url)
+    except InvalidDatabaseUrl as error:
+        raise SystemExit(f"alembic: {error}") from None
 
 
 def migrate(connection: Connection) -> None:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import sqlite3  # since 16
 from pathlib import Path
 
+from app.errors import StoreError  # since 16
 from app.files.repository import FORMATS, FileProductRepository
 from app.orm.database import open_sql_repository  # since 30
 from app.repository import ProductRepository
 from app.sqlite.db import connect, create_schema  # since 16
+from app.sqlite.faults import check_store_file, file_fault  # since 16
 from app.sqlite.repository import SqliteProductRepository  # since 16
 
 # Where `store` keeps products when no --db is given: a catalog file in the
@@ -32,9 +34,24 @@ def sqlite_path(target: str) -> Path | None:
 
 
 def open_database(path: Path) -> sqlite3.Connection:
-    """A connection to the store's SQLite database at ``path``, tables created."""
-    conn = connect(path)
-    create_schema(conn)
+    """A connection to the store's SQLite database at ``path``, tables created.
+
+    A file the store cannot use (no such folder, read-only, another
+    application's database) raises a StoreError and is left as it was.
+    """
+    try:
+        conn = connect(path)
+    except sqlite3.Error as error:
+        raise file_fault(error, path) from None
+    try:
+        check_store_file(conn, path)
+        create_schema(conn)
+    except sqlite3.Error as error:
+        conn.close()
+        raise file_fault(error, path) from None
+    except StoreError:
+        conn.close()
+        raise
     return conn
 
 
@@ -47,7 +64,7 @@ def open_repository(target: str) -> ProductRepository:
     """
     # >>> since 30
     if target.startswith(SQL_URL_PREFIXES):
-        return open_sql_repository(target.replace("postgres://", "postgresql://", 1))
+        return open_sql_repository(target)
     # <<<
     # >>> since 16
     if (database := sqlite_path(target)) is not None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from app.domain import Product
 from app.errors import DuplicateSku
@@ -76,6 +76,13 @@ class Catalog:
     def close(self) -> None:
         if self._log is not None:
             self._log.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Leaving ``with Catalog(...) as catalog:`` closes the audit log."""
+        self.close()
 
     # >>> solution 06
     def __getstate__(self) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import argparse  # since 04
-import sqlite3  # since 20
+import sqlite3  # since 16
 import sys  # since 04
 from collections.abc import Sequence
 
@@ -13,6 +13,7 @@ from app.domain import Product  # since 04
 from app.errors import StoreError  # since 04
 from app.repository import ProductRepository  # since 04
 from app.sqlite import commands as sqlite_commands  # since 20
+from app.sqlite.faults import file_fault  # since 16
 
 
 # >>> until 04
@@ -67,12 +68,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         repository = open_repository(args.db)
     except (StoreError, ValueError, OSError) as error:
         return fail(error)
-    try:
-        return run(repository, args)
-    except (StoreError, ValueError, OSError) as error:
-        return fail(error)
-    finally:
-        repository.close()
+    with repository:
+        try:
+            return run(repository, args)
+        except (StoreError, ValueError, OSError) as error:
+            return fail(error)
+        except sqlite3.Error as error:  # since 16
+            return fail(file_fault(error, args.db))  # since 16
 
 
 def run(repository: ProductRepository, args: argparse.Namespace) -> int:
@@ -126,7 +128,7 @@ def run_on_database(args: argparse.Namespace) -> int:
         )
     try:
         conn = backends.open_database(path)
-    except (StoreError, OSError, sqlite3.Error) as error:
+    except (StoreError, OSError) as error:
         return fail(error)
     try:
         if args.area == "report":
@@ -137,8 +139,10 @@ def run_on_database(args: argparse.Namespace) -> int:
         elif args.area == "import":  # since 22
             count = sqlite_commands.import_csv(conn, args.file)  # since 22
             print(f"imported {plural(count)}")  # since 22
-    except (StoreError, OSError, sqlite3.Error) as error:
+    except (StoreError, OSError) as error:
         return fail(error)
+    except sqlite3.Error as error:
+        return fail(file_fault(error, path))
     finally:
         conn.close()
     return 0

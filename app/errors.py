@@ -111,6 +111,40 @@ class DatabaseBusy(StoreError):
 
 
 # <<<
+# >>> since 16
+
+
+class DatabaseUnavailable(StoreError):
+    """A database the store cannot open or write: a missing folder, a read-only
+    file, a server that is down or refuses the login. Nothing was written.
+
+    ``target`` names the database (a path, or a URL without its password),
+    ``reason`` is what the driver reported, on one line, and ``fix`` what to
+    do about it.
+    """
+
+    def __init__(self, target: str, reason: str, fix: str) -> None:
+        super().__init__(f"cannot use the database {target} ({reason}): {fix}")
+        self.target, self.reason, self.fix = target, reason, fix
+
+
+class NotAStoreDatabase(StoreError):
+    """A database that exists but does not hold the store's tables.
+
+    ``target`` names it, ``missing`` lists what of the store's schema it
+    lacks (tables, or ``table.column``) and ``fix`` says what to do. Nothing
+    was changed.
+    """
+
+    def __init__(self, target: str, missing: Iterable[str], fix: str) -> None:
+        self.target, self.missing, self.fix = target, tuple(missing), fix
+        super().__init__(
+            f"{target} is not the store's database: it lacks"
+            f" {', '.join(self.missing)}; {fix} (nothing was changed)"
+        )
+
+
+# <<<
 # >>> since 22
 
 
@@ -244,6 +278,17 @@ class OrderNotReserved(StoreError):
 # >>> since 29
 class InvalidInput(StoreError, ValueError):
     """Input refused at the boundary; the message names each field and the fix."""
+
+
+# <<<
+# >>> since 29
+class InvalidDatabaseUrl(StoreError, ValueError):
+    """A database URL the store cannot use: unreadable, an unknown driver, no
+    database named. ``url`` is the URL without its password."""
+
+    def __init__(self, url: str, problem: str) -> None:
+        super().__init__(f"cannot use the database URL {url}: {problem}")
+        self.url, self.problem = url, problem
 
 
 # <<<

@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 import builtins  # in a class with a list() method, `list` names the method
 import copy
+from typing import Self
 
 from app.domain import Product, search_key
 from app.errors import DuplicateSku, ProductNotFound
@@ -44,6 +45,13 @@ class ProductRepository(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 (an optional hook, not abstract)
         """Release files or connections; the default holds none."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        """Leaving ``with open_repository(...) as repository:`` closes it."""
+        self.close()
 
 
 class MemoryProductRepository(ProductRepository):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -77,6 +78,21 @@ def throwaway() -> postgres.Server:
             unavailable(str(error))
             raise
     return _throwaway
+
+
+@contextlib.contextmanager
+def scratch_database() -> Iterator[str]:
+    """A new, empty database on the run's server, dropped afterwards: its
+    plain ``postgresql://`` URL, as the docs write it (no driver named)."""
+    server = database().server
+    name = f"scratch_{os.getpid()}_{secrets.token_hex(4)}"
+    _admin(server, f'CREATE DATABASE "{name}"')
+    try:
+        yield server.database_url(name).replace(
+            "postgresql+psycopg2://", "postgresql://", 1
+        )
+    finally:
+        _admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def finish() -> None:

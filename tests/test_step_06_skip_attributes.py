@@ -31,6 +31,13 @@ def restored(data):
     return pickle.loads(data)
 
 
+def test_leaving_a_with_block_closes_the_audit_log(tmp_path):
+    with Catalog(log_path=tmp_path / "audit.log") as catalog:
+        catalog.add(Product(sku="TEA-1", name="Green tea", price=Decimal("3.50")))
+    assert catalog._log is not None and catalog._log.closed
+    assert (tmp_path / "audit.log").read_text(encoding="utf-8") == "added TEA-1\n"
+
+
 def test_a_catalog_with_a_lock_and_an_open_file_pickles(catalog):
     again = restored(pickle.dumps(catalog))
     try:

@@ -283,6 +283,17 @@ def test_run_in_transaction_retries_until_the_lock_is_free(conn, path):
     assert conn.execute("SELECT count(*) FROM customers").fetchone()[0] == 1
 
 
+def test_wal_is_in_the_file_but_synchronous_stays_full_on_every_connection(conn, path):
+    other = connect(path)
+    try:
+        assert other.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        full = 2
+        assert conn.execute("PRAGMA synchronous").fetchone()[0] == full
+        assert other.execute("PRAGMA synchronous").fetchone()[0] == full
+    finally:
+        other.close()
+
+
 def test_run_in_transaction_does_not_retry_other_errors(conn):
     calls = []
 

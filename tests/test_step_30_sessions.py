@@ -5,13 +5,20 @@ from decimal import Decimal
 
 import psycopg2
 import pytest
-from sqlalchemy import delete, event, func, insert, select
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import delete, event, func, insert, inspect, select
 
 from app.domain import Product
-from app.errors import DuplicateSku, ProductNotFound
+from app.errors import (
+    DatabaseBusy,
+    DatabaseUnavailable,
+    DuplicateSku,
+    InvalidProduct,
+    NotAStoreDatabase,
+    ProductNotFound,
+)
 from app.orm import models
 from app.orm.database import (
+    create_schema,
     make_engine,
     make_sessions,
     open_sql_repository,
@@ -74,15 +81,15 @@ def test_a_refused_add_leaves_nothing_behind_not_even_its_new_category(repo, eng
     assert [c.name for c in table(engine, models.Category)] == ["tea"]
 
 
-def test_another_integrity_error_is_not_mistaken_for_a_duplicate(repo):
-    with pytest.raises(IntegrityError):  # NOT NULL, not the SKU's UNIQUE
+def test_another_refused_row_is_invalid_product_not_a_duplicate(repo):
+    with pytest.raises(InvalidProduct):  # NOT NULL, not the SKU's UNIQUE
         repo.add(nameless("3.50", WHEN))
     assert repo.list() == []
 
 
 def test_a_refused_update_leaves_the_stored_product_as_it_was(repo):
     repo.add(make())
-    with pytest.raises(IntegrityError):  # NOT NULL
+    with pytest.raises(InvalidProduct):  # NOT NULL
         repo.update(nameless("9.99", LATER))
     assert repo.list() == [make()]
 
@@ -100,7 +107,7 @@ def commit_on_another_connection(engine, statement):
                     other.exec_driver_sql("SET LOCAL lock_timeout = '200ms'")
                 other.execute(statement)
             return True
-        except OperationalError:
+        except (DatabaseBusy, DatabaseUnavailable):  # make_engine()'s errors
             return False
         finally:
             other.invalidate()  # its timeout setting must not go back to the pool
@@ -192,13 +199,26 @@ def test_every_call_gives_its_connection_back(repo, engine):
     assert engine.pool.checkedout() == 0
 
 
-def test_open_sql_repository_creates_the_tables_for_a_url(tmp_path):
-    repository = open_sql_repository(f"sqlite:///{tmp_path / 'cli.db'}")
-    try:
+def test_open_sql_repository_refuses_a_database_without_the_tables(tmp_path):
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    with pytest.raises(NotAStoreDatabase) as refused:
+        open_sql_repository(url)
+    assert "products" in refused.value.missing
+    engine = make_engine(url)
+    assert inspect(engine).get_table_names() == [], "no table was created"
+    create_schema(engine)
+    engine.dispose()
+    with open_sql_repository(url) as repository:
         repository.add(make())
         assert repository.list() == [make()]
-    finally:
-        repository.close()
+
+
+def test_closing_the_repository_leaves_the_engine_to_its_creator(repo, engine):
+    repo.add(make())
+    repo.close()
+    with engine.connect():  # still usable: close() did not dispose of it
+        pass
+    assert repo.get("TEA-1") == make()
 
 
 @pytest.mark.postgres
@@ -213,7 +233,7 @@ def test_a_unique_violation_on_postgresql_becomes_duplicate_sku(postgres_urls):
         assert refused.value.skus == ("TEA-1",)
         assert [p.category for p in repository.list()] == ["tea"]
     finally:
-        repository.close()
+        engine.dispose()
 
 
 @pytest.mark.postgres
@@ -240,9 +260,8 @@ def test_a_connection_lost_mid_transaction_loses_nothing_and_the_repository_reco
 
     event.listen(engine, "before_cursor_execute", kill_before_the_product_insert)
     try:
-        with pytest.raises(OperationalError) as lost:
+        with pytest.raises(DatabaseUnavailable):
             repository.add(make("LOST-1", category="doomed"))
-        assert lost.value.connection_invalidated
         assert killed
         assert [p.sku for p in repository.list()] == ["KEEP-1"]
         assert [c.name for c in table(engine, models.Category)] == ["tea"]
@@ -252,4 +271,4 @@ def test_a_connection_lost_mid_transaction_loses_nothing_and_the_repository_reco
             assert session.scalar(select(func.count()).select_from(models.Product)) == 2
     finally:
         event.remove(engine, "before_cursor_execute", kill_before_the_product_insert)
-        repository.close()
+        engine.dispose()

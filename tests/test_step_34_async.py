@@ -4,9 +4,12 @@ import asyncio
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import psycopg2
+import psycopg2.errors
 import pytest
 import pytest_asyncio
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, InvalidRequestError
 from sqlalchemy.ext.asyncio import (
     AsyncSession,
@@ -20,6 +23,7 @@ from app.errors import DuplicateSku, ProductNotFound
 from app.orm import models
 from app.orm.async_repository import (
     AsyncOrmProductRepository,
+    AsyncProductRepository,
     create_async_schema,
     make_async_sessions,
 )
@@ -88,6 +92,61 @@ async def test_the_async_repository_keeps_the_contract(repo):
             await call(argument)
         assert missing.value.skus == ("TEA-1",)
     assert await repo.list() == []
+
+
+def test_the_repository_offers_the_declared_async_interface(sessions):
+    assert isinstance(AsyncOrmProductRepository(sessions), AsyncProductRepository)
+
+
+def delete_elsewhere(sku: str) -> bool:
+    """Delete ``sku`` on another connection and commit, without waiting for a
+    lock: True if it went through, False if a lock of the call under test kept
+    it out (then it would simply have waited for that call's commit)."""
+    url = make_url(pg.database().sync).set(drivername="postgresql")
+    other = psycopg2.connect(url.render_as_string(hide_password=False))
+    try:
+        with other, other.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '200ms'")
+            cursor.execute("DELETE FROM products WHERE sku = %s", (sku,))
+        return True
+    except psycopg2.errors.LockNotAvailable:
+        return False
+    finally:
+        other.close()
+
+
+@pytest.mark.postgres
+@pytest.mark.asyncio(loop_scope="function")
+async def test_a_product_deleted_by_another_writer_just_before_the_update_is_not_found(
+    repo, engine
+):
+    await repo.add(make("TEA-1"))
+    deleted: list[bool] = []
+
+    def just_before_the_update(conn, cursor, statement, *args):
+        if statement.startswith("UPDATE products") and not deleted:
+            deleted.append(delete_elsewhere("TEA-1"))
+
+    event.listen(engine.sync_engine, "before_cursor_execute", just_before_the_update)
+    outcome: ProductNotFound | None
+    try:
+        await repo.update(make("TEA-1", category=None))
+    except ProductNotFound as missing:
+        outcome = missing
+    else:
+        outcome = None
+    finally:
+        event.remove(
+            engine.sync_engine, "before_cursor_execute", just_before_the_update
+        )
+    assert deleted, "update() sent no UPDATE of products"
+    if deleted[0]:  # the other writer deleted it first
+        assert isinstance(outcome, ProductNotFound)
+        assert outcome.skus == ("TEA-1",)
+        assert await repo.list() == []
+    else:  # this call's row lock kept the other writer waiting
+        assert outcome is None
+        assert [p.category for p in await repo.list()] == [None]
 
 
 @pytest.mark.postgres

@@ -4,8 +4,13 @@
 from __future__ import annotations
 
 import builtins
+from typing import Any, Protocol, cast, runtime_checkable
 
-from sqlalchemy import select
+from sqlalchemy import (
+    select,
+    update,  # solution 34
+)
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload  # solution 34
@@ -19,6 +24,24 @@ from app.orm.repository import (  # solution 34
     search_condition,  # solution 34
     to_domain,  # solution 34
 )  # solution 34
+
+
+@runtime_checkable
+class AsyncProductRepository(Protocol):
+    """The product contract of app/repository.py, awaited: the same calls,
+    the same errors (DuplicateSku, ProductNotFound), coroutines instead."""
+
+    async def add(self, product: Product) -> None: ...
+
+    async def get(self, sku: str) -> Product: ...
+
+    async def list(self) -> builtins.list[Product]: ...
+
+    async def update(self, product: Product) -> None: ...
+
+    async def delete(self, sku: str) -> None: ...
+
+    async def search(self, text: str) -> builtins.list[Product]: ...
 
 
 def make_async_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
@@ -51,10 +74,12 @@ async def category_id(session: AsyncSession, name: str | None) -> int | None:
 
 
 class AsyncOrmProductRepository:
-    """The async twin of OrmProductRepository, method for method.
+    """The async twin of OrmProductRepository, method for method: an
+    AsyncProductRepository.
 
     It takes a session *factory*, never a session: every call opens its own
-    AsyncSession, so tasks running at the same time never share one.
+    AsyncSession (its own unit of work), so tasks running at the same time
+    never share one. The engine stays its creator's: nothing here disposes it.
     """
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
@@ -101,15 +126,19 @@ class AsyncOrmProductRepository:
 
     async def update(self, product: Product) -> None:
         async with self._sessions.begin() as session:
-            row = await session.scalar(
-                select(models.Product).where(models.Product.sku == product.sku)
+            # One UPDATE: its rowcount says whether the product still exists.
+            changed = await session.execute(
+                update(models.Product)
+                .where(models.Product.sku == product.sku)
+                .values(
+                    name=product.name,
+                    price=product.price,
+                    category_id=await category_id(session, product.category),
+                    created_at=product.created_at,
+                )
             )
-            if row is None:
+            if cast("CursorResult[Any]", changed).rowcount == 0:
                 raise ProductNotFound(skus=[product.sku])
-            row.name = product.name
-            row.price = product.price
-            row.category_id = await category_id(session, product.category)
-            row.created_at = product.created_at
 
     async def delete(self, sku: str) -> None:
         async with self._sessions.begin() as session:
@@ -144,8 +173,3 @@ class AsyncOrmProductRepository:
             return list(result)
 
     # <<<
-    async def close(self) -> None:
-        """Close the pooled connections of the engine the sessions are bound to."""
-        bind = self._sessions.kw.get("bind")
-        if isinstance(bind, AsyncEngine):
-            await bind.dispose()

@@ -5,18 +5,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.engine import make_url  # since 34
+from sqlalchemy import Engine, create_engine, event, inspect
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine  # since 34
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.errors import InvalidDatabaseUrl, NotAStoreDatabase
+from app.orm import errors
 from app.orm.casefold import register_casefold
 from app.orm.models import Base
+from app.orm.urls import DRIVERS, sql_url
 from app.repository import ProductRepository
 
 
-def make_engine(url: str, **options: Any) -> Engine:
-    """An engine for ``url``; SQLite gets foreign keys switched on per connection."""
-    engine = create_engine(url, **options)
+def unknown_driver(url: URL, error: Exception) -> InvalidDatabaseUrl:
+    return InvalidDatabaseUrl(
+        url.render_as_string(),
+        f"no driver {url.drivername!r} here ({errors.one_line(error)}); use {DRIVERS}",
+    )
+
+
+def make_engine(url: str | URL, **options: Any) -> Engine:
+    """An engine for ``url`` (see sql_url()) that raises the store's errors
+    (app/orm/errors.py); SQLite gets foreign keys switched on per connection."""
+    url = sql_url(url)
+    try:
+        engine = create_engine(url, **options)
+    except (ArgumentError, ImportError) as error:
+        raise unknown_driver(url, error) from None
+    errors.install(engine)
     if engine.dialect.name == "sqlite":
         event.listen(engine, "connect", _sqlite_connect)
         event.listen(engine, "begin", _sqlite_begin)
@@ -46,8 +64,8 @@ def make_sessions(engine: Engine) -> sessionmaker[Session]:
 def create_schema(engine: Engine) -> None:
     """Create the tables that are missing; an existing table is never altered.
 
-    A database that must keep its rows is upgraded by the Alembic migrations
-    in ``alembic/`` instead (see "Migrations" in WORKSHOP.md).
+    For tests and benchmarks: a database that must keep its rows is built and
+    upgraded by the Alembic migrations in ``alembic/`` (step 29).
     """
     Base.metadata.create_all(engine)
 
@@ -58,21 +76,68 @@ def reset_schema(engine: Engine) -> None:
     Base.metadata.create_all(engine)
 
 
-def open_sql_repository(url: str, *, create: bool = True) -> ProductRepository:
-    """The repository for a database URL, for the ``store`` command.
+def missing_tables(table_names: list[str]) -> list[str]:
+    """The models' tables that are not among ``table_names``, sorted."""
+    return sorted(set(Base.metadata.tables) - set(table_names))
 
-    ``sqlite:///store.db`` and ``postgresql://`` (psycopg2) use the sync
-    repository; ``postgresql+asyncpg://`` the async one behind a blocking facade.
+
+def not_the_store(url: URL, missing: list[str]) -> NotAStoreDatabase:
+    """The error for a database that lacks the store's tables ``missing``.
+
+    The store never creates them itself: Alembic's migrations own the schema,
+    and tables made behind their back make `alembic upgrade head` fail.
+    """
+    # Alembic's env.py runs sync: name the backend, sql_url() picks the driver.
+    plain = url.set(drivername=url.get_backend_name()).render_as_string()
+    return NotAStoreDatabase(
+        url.render_as_string(),
+        missing,
+        f"create them with `alembic -x url={plain} upgrade head`",
+    )
+
+
+def check_schema(engine: Engine) -> None:
+    """NotAStoreDatabase unless every table of the models is there."""
+    if missing := missing_tables(inspect(engine).get_table_names()):
+        raise not_the_store(engine.url, missing)
+
+
+def open_sql_repository(url: str | URL) -> ProductRepository:
+    """The repository for a database URL, for the ``store`` command; it owns
+    the engine it makes, and disposes it on close().
+
+    ``sqlite+pysqlite:///store.db`` and ``postgresql://`` (psycopg2) use the
+    sync repository; ``postgresql+asyncpg://`` the async one behind a blocking
+    facade. The database must have the store's tables (see check_schema()).
     """
     from app.orm.repository import OrmProductRepository
 
+    url = sql_url(url)
     # >>> since 34
-    if make_url(url).get_driver_name() == "asyncpg":
-        from app.orm.blocking import open_async_repository
+    if url.get_driver_name() == "asyncpg":
+        from app.orm.blocking import BlockingProductRepository
 
-        return open_async_repository(url, create=create)
+        return BlockingProductRepository(url)
     # <<<
     engine = make_engine(url)
-    if create:
-        create_schema(engine)
-    return OrmProductRepository(make_sessions(engine))
+    try:
+        check_schema(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return OrmProductRepository(make_sessions(engine), owned_engine=engine)
+
+
+# >>> since 34
+def make_async_engine(url: str | URL, **options: Any) -> AsyncEngine:
+    """The async twin of make_engine(), for ``postgresql+asyncpg://`` URLs."""
+    url = sql_url(url)
+    try:
+        engine = create_async_engine(url, **options)
+    except (ArgumentError, ImportError) as error:
+        raise unknown_driver(url, error) from None
+    errors.install(engine.sync_engine)
+    return engine
+
+
+# <<<

@@ -25,10 +25,11 @@ from app.domain import Product, search_key
 from app.errors import DuplicateSku, ProductNotFound  # solution 30
 from app.orm import models
 from app.orm.casefold import casefold
+from app.orm.errors import constraint_name, is_unique_violation
 from app.repository import ProductRepository
 
-# How each database names the broken constraint in its message.
-SKU_TAKEN = ("uq_products_sku", "products.sku")
+# The name that the metadata's naming convention gives the SKU's UNIQUE.
+SKU_CONSTRAINT = "uq_products_sku"
 
 
 def product_rows() -> Select[models.Product, str | None]:
@@ -52,8 +53,16 @@ def to_domain(row: models.Product, category: str | None) -> Product:
 
 
 def is_duplicate_sku(error: IntegrityError) -> bool:
-    """True when ``error`` is the unique SKU constraint, on SQLite or PostgreSQL."""
-    return any(name in str(error.orig) for name in SKU_TAKEN)
+    """True when ``error`` is the unique SKU constraint, on SQLite or PostgreSQL.
+
+    Decided by the driver's codes, never by its message: PostgreSQL names
+    the constraint; SQLite only says SQLITE_CONSTRAINT_UNIQUE, and the SKU
+    is the one UNIQUE column of products (category names are inserted apart,
+    see category_id()).
+    """
+    if error.orig is None or not is_unique_violation(error.orig):
+        return False
+    return constraint_name(error) in (SKU_CONSTRAINT, None)
 
 
 def search_condition(text: str) -> ColumnElement[bool]:
@@ -83,10 +92,18 @@ def category_id(session: Session, name: str | None) -> int | None:
 
 
 class OrmProductRepository(ProductRepository):
-    """Products in any SQL database, one short session (and transaction) per call."""
+    """Products in any SQL database, one short session (and transaction) per call.
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self._sessions = sessions
+    Each call is one unit of work, begun and ended by the call itself: the
+    contract promises that a change is stored when the call returns. The
+    engine behind ``sessions`` stays its creator's to dispose, unless it is
+    handed over as ``owned_engine`` (open_sql_repository() does).
+    """
+
+    def __init__(
+        self, sessions: sessionmaker[Session], *, owned_engine: Engine | None = None
+    ) -> None:
+        self._sessions, self._owned_engine = sessions, owned_engine
 
     # >>> solution 30
     def add(self, product: Product) -> None:
@@ -157,7 +174,6 @@ class OrmProductRepository(ProductRepository):
 
     # <<<
     def close(self) -> None:
-        """Close the pooled connections of the engine the sessions are bound to."""
-        bind = self._sessions.kw.get("bind")
-        if isinstance(bind, Engine):
-            bind.dispose()
+        """Dispose of the engine this repository owns, if any; never another's."""
+        if self._owned_engine is not None:
+            self._owned_engine.dispose()

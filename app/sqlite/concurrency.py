@@ -17,13 +17,16 @@ T = TypeVar("T")
 
 def enable_wal(conn: sqlite3.Connection) -> None:
     """Switch the database file to write-ahead logging, for this and every
-    later connection: readers no longer block the writer, nor it them."""
+    later connection: readers no longer block the writer, nor it them.
+
+    The journal mode is stored in the file; ``synchronous`` is not (each new
+    connection starts at FULL). It stays FULL: with WAL, NORMAL would save an
+    fsync per commit, but a power cut could then undo the last commits, and
+    the store promises that a COMMIT that returned survives a crash.
+    """
     mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
     if mode != "wal":
         raise RuntimeError(f"SQLite kept journal_mode={mode!r}; is this a file?")
-    # In WAL mode NORMAL is still safe from corruption; a power cut may lose
-    # the last commits, but never half of one. It saves an fsync per commit.
-    conn.execute("PRAGMA synchronous = NORMAL")
 
 
 def is_busy(error: sqlite3.Error) -> bool:
@@ -60,11 +63,23 @@ def run_in_transaction(
             if isinstance(error, sqlite3.OperationalError) and not is_busy(error):
                 raise
             if attempt == attempts:
-                raise DatabaseBusy(
-                    f"the database stayed locked through {attempts} attempt(s);"
-                    " another connection holds a long write transaction: let it"
-                    " finish (or close it) and try again; nothing was written"
-                ) from error
+                raise DatabaseBusy(gave_up(error, attempts)) from error
             # Random pauses keep waiting writers from retrying in lockstep.
             time.sleep(pause * attempt * random.uniform(0.5, 1.5))
     raise AssertionError("unreachable")  # pragma: no cover (the loop returns)
+
+
+def gave_up(error: Exception, attempts: int) -> str:
+    """Why the last of ``attempts`` failed, and what to do about it."""
+    if getattr(error, "sqlite_errorname", "") == "SQLITE_BUSY_SNAPSHOT":
+        return (
+            f"another connection committed between this transaction's reads and its"
+            f" write ({attempts} attempt(s)): its reads were stale, so SQLite refused"
+            ' the write; use mode="IMMEDIATE" to take the write lock before reading;'
+            " nothing was written"
+        )
+    return (
+        f"the database stayed locked through {attempts} attempt(s); another"
+        " connection holds a long write transaction: let it finish (or close it)"
+        " and try again; nothing was written"
+    )

@@ -54,13 +54,13 @@ def sqlite(folder: Path) -> ProductRepository:
 def orm_sqlite(folder: Path) -> ProductRepository:
     engine = orm_db.make_engine(f"sqlite:///{folder / 'orm.db'}")
     orm_db.create_schema(engine)
-    return OrmProductRepository(orm_db.make_sessions(engine))
+    return OrmProductRepository(orm_db.make_sessions(engine), owned_engine=engine)
 
 
 def orm_postgres(folder: Path) -> ProductRepository:
     engine = orm_db.make_engine(pg.database().sync)
     orm_db.reset_schema(engine)
-    return OrmProductRepository(orm_db.make_sessions(engine))
+    return OrmProductRepository(orm_db.make_sessions(engine), owned_engine=engine)
 
 
 # <<<

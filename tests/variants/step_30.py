@@ -30,8 +30,8 @@ VARIANTS = [
             """,
         ),
     ),
-    wrong(
-        "every integrity error becomes DuplicateSku",
+    alternative(
+        "every IntegrityError that reaches add() is the SKU's (the hook turned the others into store errors)",
         replace_text(
             REPO,
             old="""            if is_duplicate_sku(error):

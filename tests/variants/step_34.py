@@ -86,6 +86,48 @@ VARIANTS = [
 """,
         ),
     ),
+    wrong(
+        "update loads the row and sets its attributes: a concurrent delete is StaleDataError",
+        replace_function(
+            REPO,
+            "AsyncOrmProductRepository.update",
+            """
+            async def update(self, product: Product) -> None:
+                async with self._sessions.begin() as session:
+                    row = await session.scalar(
+                        select(models.Product).where(models.Product.sku == product.sku)
+                    )
+                    if row is None:
+                        raise ProductNotFound(skus=[product.sku])
+                    row.name = product.name
+                    row.price = product.price
+                    row.category_id = await category_id(session, product.category)
+                    row.created_at = product.created_at
+            """,
+        ),
+    ),
+    alternative(
+        "update locks the row (SELECT ... FOR UPDATE), then sets its attributes",
+        replace_function(
+            REPO,
+            "AsyncOrmProductRepository.update",
+            """
+            async def update(self, product: Product) -> None:
+                async with self._sessions.begin() as session:
+                    row = await session.scalar(
+                        select(models.Product)
+                        .where(models.Product.sku == product.sku)
+                        .with_for_update()
+                    )
+                    if row is None:
+                        raise ProductNotFound(skus=[product.sku])
+                    row.name = product.name
+                    row.price = product.price
+                    row.category_id = await category_id(session, product.category)
+                    row.created_at = product.created_at
+            """,
+        ),
+    ),
     alternative(
         "session then begin(), statements for update and delete, joinedload",
         replace_function(
@@ -160,8 +202,8 @@ VARIANTS = [
         ),
         replace_text(
             REPO,
-            old="from sqlalchemy import select\n",
-            new="from sqlalchemy import delete, select\n",
+            old="    select,\n    update,\n",
+            new="    delete,\n    select,\n    update,\n",
         ),
         replace_text(
             REPO,
