@@ -45,7 +45,7 @@ def create_schema(engine: Engine) -> None:
     """Create the tables that are missing; an existing table is never altered.
 
     A database that must keep its rows is upgraded by the Alembic migrations
-    in ``alembic/`` instead (see "Migrations" in WORKSHOP.md).
+    in ``alembic/`` instead (step 35; "Migrations" in WORKSHOP.md).
     """
     Base.metadata.create_all(engine)
 
