@@ -15,6 +15,7 @@ from sqlalchemy import (
     MetaData,
     Numeric,
     String,  # solution 28
+    Text,  # since 36
     func,  # solution 35
     literal,  # since 31
 )
@@ -224,6 +225,11 @@ class Product(Base):
     )
     # --- stub
     # # TODO step 35: updated_at (see workshop/steps/35-migrations.md)
+    # <<<
+    # >>> since 36
+    # Internal: what the store pays and what the supplier said. Staff only.
+    cost_price: Mapped[Money | None]
+    supplier_notes: Mapped[str | None] = mapped_column(Text)
     # <<<
     # >>> since 32
     category: Mapped[Category | None] = relationship(
