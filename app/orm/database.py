@@ -65,7 +65,8 @@ def create_schema(engine: Engine) -> None:
     """Create the tables that are missing; an existing table is never altered.
 
     For tests and benchmarks: a database that must keep its rows is built and
-    upgraded by the Alembic migrations in ``alembic/`` (step 29).
+    upgraded by the Alembic migrations in ``alembic/`` (step 29; step 35 changes
+    tables holding rows).
     """
     Base.metadata.create_all(engine)
 

@@ -16,6 +16,8 @@ from sqlalchemy import (
     Numeric,
     String,  # solution 28
     Table,
+    Text,  # since 36
+    func,  # solution 35
     literal,  # since 31
 )
 from sqlalchemy.engine import Dialect
@@ -218,6 +220,20 @@ class Product(Base):
     # # TODO step 28: sku, name, price (Money), category_id, created_at (Timestamp)
     # # and the CHECK constraint price >= 0 (see workshop/steps/28-models.md)
     # <<<
+    # >>> solution 35
+    # The database fills it for rows that do not say (psql, COPY, old code);
+    # every UPDATE that SQLAlchemy sends and does not set it sets it to now().
+    updated_at: Mapped[Timestamp] = mapped_column(
+        server_default=func.now(), onupdate=func.now()
+    )
+    # --- stub
+    # # TODO step 35: updated_at (see workshop/steps/35-migrations.md)
+    # <<<
+    # >>> since 36
+    # Internal: what the store pays and what the supplier said. Staff only.
+    cost_price: Mapped[Money | None]
+    supplier_notes: Mapped[str | None] = mapped_column(Text)
+    # <<<
     # >>> since 32
     category: Mapped[Category | None] = relationship(
         back_populates="products", lazy="raise"
@@ -232,7 +248,18 @@ class Order(Base):
     __tablename__ = "orders"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # <<<
+    # >>> since 32 until 35
     customer: Mapped[str] = mapped_column(String(100))
+    # <<<
+    # >>> solution 35
+    # The attribute keeps its name; only the column is called customer_name.
+    customer: Mapped[str] = mapped_column("customer_name", String(100))
+    # --- stub
+    # # TODO step 35: the column becomes customer_name, the attribute stays customer
+    # customer: Mapped[str] = mapped_column(String(100))
+    # <<<
+    # >>> since 32
     placed_at: Mapped[Timestamp]
     items: Mapped[list[OrderItem]] = relationship(
         back_populates="order",
