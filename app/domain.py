@@ -8,6 +8,7 @@ from decimal import (
     Decimal,
     InvalidOperation,  # solution 00
 )
+from types import UnionType
 
 from app.errors import InvalidPrice  # solution 00
 
@@ -52,6 +53,16 @@ def parse_price(value: str | int | Decimal) -> Decimal:
 # <<<
 
 
+# The type each field of a Product must have (besides price, which
+# parse_price() checks), and how an error names it.
+FIELD_TYPES: dict[str, tuple[type | UnionType, str]] = {
+    "sku": (str, "text"),
+    "name": (str, "text"),
+    "category": (str | None, "text or nothing"),
+    "created_at": (datetime, "a datetime"),
+}
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -67,6 +78,12 @@ class Product:
     created_at: datetime = field(default_factory=utc_now)
 
     def __post_init__(self) -> None:
+        # Whatever builds a product (a form, a file, a pickle rebuilt through
+        # here) gets the same checks, so a value of the wrong type never gets in.
+        for name, (kind, wanted) in FIELD_TYPES.items():
+            value = getattr(self, name)
+            if not isinstance(value, kind):
+                raise TypeError(f"{name} must be {wanted}, not {value!r}")
         self.price = parse_price(self.price)
         if not self.sku.strip():
             raise ValueError("a product needs a non-empty SKU")
