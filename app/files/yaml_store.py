@@ -109,7 +109,8 @@ def load_yaml(text: str, source: str = "YAML") -> Any:
             " the store's files hold plain data only, and nothing in this file was run"
         ) from None
     except yaml.YAMLError as error:
-        raise CorruptFile(f"{source}: not valid YAML: {error}") from None
+        where = " ".join(str(error).split())  # PyYAML's message spans lines
+        raise CorruptFile(f"{source}: not valid YAML: {where}") from None
 
 
 def load_store_file(path: Path) -> StoreFile:

@@ -49,7 +49,8 @@ VARIANTS = [
             YAML,
             old=(
                 "    except yaml.YAMLError as error:\n"
-                '        raise CorruptFile(f"{source}: not valid YAML: {error}") from None\n'
+                '        where = " ".join(str(error).split())  # PyYAML\'s message spans lines\n'
+                '        raise CorruptFile(f"{source}: not valid YAML: {where}") from None\n'
             ),
             new="",
         ),
@@ -58,8 +59,8 @@ VARIANTS = [
         "messages that do not start with the source",
         replace_text(
             YAML,
-            old='        raise CorruptFile(f"{source}: not valid YAML: {error}") from None\n',
-            new='        raise CorruptFile(f"not valid YAML ({source}): {error}") from None\n',
+            old='        raise CorruptFile(f"{source}: not valid YAML: {where}") from None\n',
+            new='        raise CorruptFile(f"not valid YAML ({source}): {where}") from None\n',
         ),
     ),
     wrong(
