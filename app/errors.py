@@ -37,6 +37,20 @@ class UnsafeFile(CorruptFile):
     """A data file that asks to run code or build objects the store does not own."""
 
 
+# >>> since 04
+class CatalogLocked(StoreError):
+    """Another process held the catalog file's lock for longer than this one
+    waits (``timeout`` seconds); nothing was written."""
+
+    def __init__(self, path: object, timeout: float) -> None:
+        super().__init__(
+            f"{path} is being changed by another process, which held its lock"
+            f" for more than {timeout:g} s; nothing was changed, try again"
+        )
+        self.path, self.timeout = path, timeout
+
+
+# <<<
 class DuplicateSku(StoreError):
     """A second product with a SKU that is already taken.
 

@@ -5,7 +5,7 @@ import os
 import pickle
 import shutil
 import struct
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -220,3 +220,68 @@ def test_a_dotted_name_inside_an_allowed_module_is_refused_and_nothing_runs(
         load_catalog(path)
     assert "app.domain.parse_price.__builtins__.get" in str(error.value)
     assert not marker.exists(), "the payload must never run"
+
+
+WHEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+MISSING = object()
+
+
+def forged(**fields):
+    """A Product as a broken or hostile file can carry it: pickle restores its
+    fields without calling __init__, so none of Product's checks ran."""
+    product = Product.__new__(Product)
+    state = dict(
+        sku="BAD-1",
+        name="Forged",
+        price=Decimal("1.00"),
+        category=None,
+        created_at=WHEN,
+    )
+    state.update(fields)
+    product.__dict__.update({k: v for k, v in state.items() if v is not MISSING})
+    return product
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"price": Decimal("-5")},
+        {"price": Decimal("NaN")},
+        {"price": Decimal("1.005")},
+        {"price": 2.5},
+        {"name": 5},
+        {"name": None},
+        {"sku": None},
+        {"sku": ["A", "B"]},
+        {"category": 7},
+        {"created_at": "yesterday"},
+        {"created_at": MISSING},
+    ],
+    ids=[
+        "price-negative",
+        "price-NaN",
+        "price-third-decimal",
+        "price-float",
+        "name-int",
+        "name-None",
+        "sku-None",
+        "sku-list",
+        "category-int",
+        "created_at-text",
+        "created_at-missing",
+    ],
+)
+def test_a_product_the_constructor_would_refuse_is_a_clear_error(tmp_path, fields):
+    path = tmp_path / "catalog.pkl"
+    good = Product("OK-1", "Fine", Decimal("1.00"), created_at=WHEN)
+    path.write_bytes(pickle.dumps([good, forged(**fields)], protocol=5))
+    error = load_refused(path)
+    assert not isinstance(error, UnsafeFile), "allowed classes are not an attack"
+
+
+def test_valid_products_come_back_as_the_constructor_builds_them(tmp_path):
+    path = tmp_path / "catalog.pkl"
+    path.write_bytes(pickle.dumps([forged(price=Decimal("2.5"), category="tea")]))
+    [product] = load_catalog(path)
+    assert product == Product("BAD-1", "Forged", Decimal("2.50"), "tea", WHEN)
+    assert str(product.price) == "2.50", "built again, the price has its cents"

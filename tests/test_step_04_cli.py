@@ -7,6 +7,7 @@ import pytest
 
 from app import backends
 from app.cli import main
+from app.files.repository import lock_path
 
 
 @pytest.fixture
@@ -113,7 +114,7 @@ def test_an_unknown_kind_of_store_exits_2_and_touches_no_store(tmp_path, store):
     code, _, err = store(f"--db {tmp_path / 'catalog.txt'} products list")
     assert code == 2
     assert err.startswith("store: error: ") and "catalog.txt" in err
-    assert sorted(tmp_path.iterdir()) == [db]
+    assert sorted(tmp_path.iterdir()) == sorted([db, lock_path(db)])
 
 
 def test_a_usage_error_exits_2_and_changes_nothing(tmp_path, store, capsys):

@@ -1,27 +1,34 @@
 """Step 04: the file store behind the repository contract, and its bad days."""
 
+import fcntl
 import json
 import os
 import pickle
 import random
 import signal
+import threading
 import time
 import warnings
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from app.backends import open_repository
 from app.domain import Product
 from app.errors import (
+    CatalogLocked,
     CorruptFile,
+    DuplicateSku,
+    ProductNotFound,
     UnsafeFile,
     UnsupportedFormatVersion,  # since 08
 )
 from app.files import atomic
+from app.files import repository as repository_module
 from app.files.json_store import catalog_to_document, save_catalog_json
 from app.files.pickle_store import save_catalog
-from app.files.repository import FileProductRepository
+from app.files.repository import FileProductRepository, lock_path
 from app.files.yaml_store import save_catalog_yaml
 
 SUFFIXES = [".pkl", ".json", ".yaml", ".yml"]
@@ -102,7 +109,9 @@ def test_a_failed_save_changes_neither_the_file_nor_the_store(tmp_path, monkeypa
     assert error.value is full
     assert path.read_bytes() == before
     assert repository.list() == [make()], "the store did not change either"
-    assert sorted(tmp_path.iterdir()) == [path], "no temporary file is left"
+    assert sorted(tmp_path.iterdir()) == sorted([path, lock_path(path)]), (
+        "no temporary file is left"
+    )
 
 
 # The bad-input table: each writes one bad file and returns it, the error it
@@ -298,3 +307,152 @@ def test_a_writer_killed_at_random_moments_never_leaves_a_broken_file(tmp_path, 
         # Every completed save is there; the killed one is all there or absent.
         assert count + saves <= len(products) <= count + saves + 1
         count = len(products)
+
+
+# Two stores on one file: the lock around each change's read, edit and write.
+def test_two_stores_on_one_file_keep_each_others_changes(tmp_path):
+    path = tmp_path / "catalog.json"
+    first, second = FileProductRepository(path), FileProductRepository(path)
+    first.add(make(sku="A-1"))
+    second.add(make(sku="B-1"))
+    first.update(make(sku="A-1", name="Renamed"))
+    assert [p.sku for p in FileProductRepository(path).list()] == ["A-1", "B-1"]
+    assert FileProductRepository(path).get("A-1").name == "Renamed"
+    assert [p.sku for p in first.list()] == ["A-1", "B-1"], "a change reads the file"
+
+
+def test_a_change_checks_the_file_as_it_is_now(tmp_path):
+    path = tmp_path / "catalog.pkl"
+    first, second = FileProductRepository(path), FileProductRepository(path)
+    first.add(make(sku="A-1"))
+    with pytest.raises(DuplicateSku):
+        second.add(make(sku="A-1", name="Impostor"))
+    second.delete("A-1")
+    with pytest.raises(ProductNotFound):
+        first.update(make(sku="A-1", name="Gone meanwhile"))
+    with pytest.raises(ProductNotFound):
+        first.delete("A-1")
+    assert FileProductRepository(path).list() == []
+
+
+class Interloper:
+    """Another store that tries one change at a chosen moment, in a thread of
+    its own, waiting 50 ms at most for the lock: ``kept_out`` if it found the
+    catalog locked and gave up, ``waited`` if it was still waiting 5 s later."""
+
+    def __init__(self, path, sku="X-1"):
+        self.store = FileProductRepository(path, lock_timeout=0.05)
+        self.sku, self.thread, self.outcome = sku, None, None
+
+    def try_once(self):
+        if self.thread is None:
+            self.thread = threading.Thread(target=self._add, daemon=True)
+            self.thread.start()
+            self.thread.join(timeout=5)
+            self.waited = self.thread.is_alive()
+
+    def _add(self):
+        try:
+            self.store.add(make(sku=self.sku))
+            self.outcome = "added"
+        except Exception as error:
+            self.outcome = error
+
+    def finish(self):
+        """Wait for the other store to be done; did it try, and was it kept out?"""
+        assert self.thread is not None, "a change reads the file (format_for())"
+        self.thread.join(timeout=10)
+        assert not self.waited, "a store waited on the lock far past its timeout"
+        return isinstance(self.outcome, CatalogLocked)
+
+
+def test_no_change_slips_in_between_the_read_and_the_write(tmp_path, monkeypatch):
+    path = tmp_path / "catalog.json"
+    FileProductRepository(path).add(make(sku="A-1"))
+    other = Interloper(path)
+    load, save = repository_module.FORMATS[".json"]
+    armed = False
+
+    def load_then_let_the_other_try(where):
+        products = load(where)
+        if armed:
+            other.try_once()  # just after the read of a change
+        return products
+
+    monkeypatch.setitem(
+        repository_module.FORMATS, ".json", (load_then_let_the_other_try, save)
+    )
+    store = FileProductRepository(path)
+    armed = True
+    store.add(make(sku="B-1"))
+    kept_out = other.finish()
+    kept = {p.sku for p in FileProductRepository(path).list()}
+    assert kept_out or "X-1" in kept, "a change made meanwhile was lost"
+    assert kept_out, "read the file under the lock"
+    assert kept == {"A-1", "B-1"}
+
+
+def test_the_lock_is_held_until_the_new_file_is_in_place(tmp_path, monkeypatch):
+    path = tmp_path / "catalog.yaml"
+    FileProductRepository(path).add(make(sku="A-1"))
+    other = Interloper(path)
+    real_replace = atomic.os.replace
+
+    def replace_then_let_the_other_try(source, target):
+        real_replace(source, target)
+        other.try_once()
+
+    monkeypatch.setattr(atomic.os, "replace", replace_then_let_the_other_try)
+    FileProductRepository(path).add(make(sku="B-1"))
+    assert other.finish(), "hold the lock until the new file is in place"
+
+
+def test_a_store_gives_up_after_its_timeout_and_changes_nothing(tmp_path):
+    path = tmp_path / "catalog.json"
+    store = FileProductRepository(path, lock_timeout=0.2)
+    store.add(make(sku="A-1"))
+    before = path.read_bytes()
+    outcome: list[object] = []
+
+    def add():
+        try:
+            store.add(make(sku="B-1"))
+            outcome.append("added")
+        except Exception as error:
+            outcome.append(error)
+
+    with open(lock_path(path), "ab") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # another process's change, say
+        worker = threading.Thread(target=add, daemon=True)
+        worker.start()
+        worker.join(timeout=5)
+        waiting = worker.is_alive()
+    worker.join()
+    assert not waiting, "the store waited on the lock forever; poll until the timeout"
+    [error] = outcome
+    assert isinstance(error, CatalogLocked), f"expected CatalogLocked, got {error!r}"
+    assert (Path(str(error.path)), error.timeout) == (path, 0.2)
+    assert path.read_bytes() == before
+    assert store.list() == [make(sku="A-1")]
+
+
+def test_leftovers_of_killed_writers_are_removed_and_nothing_else(tmp_path):
+    path = tmp_path / "catalog.json"
+    FileProductRepository(path).add(make(sku="A-1"))
+    leftovers = [
+        tmp_path / ".catalog.json.k3j_x9a2.tmp",
+        tmp_path / ".catalog.json.00000000.tmp",
+    ]
+    others = [
+        tmp_path / "catalog.json.tmp",
+        tmp_path / ".catalog.json.notes.tmp",
+        tmp_path / ".other.json.k3j_x9a2.tmp",
+        tmp_path / ".catalog.json.k3j_x9a2.tmp.keep",
+    ]
+    for file in leftovers + others:
+        file.write_text("half a catalog")
+    store = FileProductRepository(path)
+    assert all(file.exists() for file in leftovers), "opening to read removes nothing"
+    store.add(make(sku="B-1"))
+    assert not any(file.exists() for file in leftovers)
+    assert all(file.exists() for file in others), "only atomic_write_bytes()'s names"

@@ -138,6 +138,30 @@ def test_a_wrong_header_is_refused_before_any_row(conn, header, column):
     assert nothing_was_imported(conn)
 
 
+def test_a_header_that_names_a_column_twice_is_refused(conn):
+    with pytest.raises(InvalidCsv) as caught:
+        run(conn, "sku,name,price,price\nA-1,Mug,2,3\n")
+    assert (caught.value.line, caught.value.column) == (1, "price")
+    assert nothing_was_imported(conn)
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("sku,name,price\nA-1,Mug,2\nA-2," + "x" * 200_000 + ",3\n", 3),
+        ("sku,name,price\nA-1,Mug,2\nA-2,Cup,3\rA-3,Jug,4\n", 3),
+        ("sku,name," + "p" * 200_000 + "\nA-1,Mug,2\n", 1),
+        ("sku,name,price\rA-1,Mug,2\rA-2,Cup,3\r", 1),
+    ],
+    ids=["cell-over-the-field-limit", "lone-CR", "header-over-the-limit", "CR-only"],
+)
+def test_a_line_the_csv_module_cannot_read_is_named(conn, text, line):
+    with pytest.raises(InvalidCsv) as caught:
+        run(conn, text)
+    assert caught.value.line == line
+    assert nothing_was_imported(conn)
+
+
 def test_a_row_with_too_many_cells_is_named(conn):
     with pytest.raises(InvalidCsv) as caught:
         run(conn, "sku,name,price\nA-1,Mug,2\nA-2,Cup,3,extra\n")

@@ -6,12 +6,14 @@ from __future__ import annotations
 import json  # solution 03
 from collections.abc import Iterable
 from datetime import datetime  # solution 03
-from decimal import Decimal  # solution 03
 from pathlib import Path
 from typing import Any
 
-from app.domain import Product
-from app.errors import CorruptFile  # solution 03
+from app.domain import (
+    Product,
+    parse_price,  # solution 03
+)
+from app.errors import CorruptFile
 from app.files.atomic import atomic_write_bytes  # solution 03
 from app.files.versions import upgrade  # since 08
 
@@ -19,6 +21,50 @@ FORMAT = "persistence-drills/catalog"
 VERSION = 1  # until 08
 VERSION = 3  # since 08
 CURRENCY = "EUR"  # since 08
+# Every key a document and a product of VERSION hold: any other is refused,
+# never dropped without a word at the next save.
+DOCUMENT_KEYS = {"format", "version", "products"}  # until 08
+DOCUMENT_KEYS = {"format", "version", "currency", "products"}  # since 08
+PRODUCT_KEYS = {"sku", "name", "price", "category", "created_at"}  # until 08
+PRODUCT_KEYS = {"sku", "name", "price", "category", "added_at"}  # since 08
+
+
+def products_from_document(document: dict[str, Any]) -> list[Product]:
+    """The products of a catalog document at VERSION; CorruptFile naming the
+    first product entry that is malformed, and any key the store does not know."""
+    if unknown := sorted(map(str, set(document) - DOCUMENT_KEYS)):
+        raise CorruptFile(
+            f"unknown keys {unknown}; the store would drop them on its next save,"
+            " so remove them or move them elsewhere"
+        )
+    products = document.get("products")
+    if not isinstance(products, list):
+        raise CorruptFile("'products' must be a list of products")
+    return [_product_at(number, item) for number, item in enumerate(products, 1)]
+
+
+def _product_at(number: int, item: Any) -> Product:
+    if not isinstance(item, dict):
+        raise CorruptFile(
+            f"product #{number} is a {type(item).__name__}, not a mapping"
+        )
+    try:
+        return product_from_dict(item)
+    except KeyError as error:
+        raise CorruptFile(f"product #{number} has no {error}") from None
+    except (TypeError, ValueError) as error:
+        raise CorruptFile(f"product #{number}: {error}") from None
+
+
+def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict; CorruptFile if it names a key twice (json.loads
+    would keep the last one and lose the others without a word)."""
+    document = dict(pairs)
+    if len(document) < len(pairs):
+        keys = [key for key, _ in pairs]
+        twice = next(key for key in keys if keys.count(key) > 1)
+        raise CorruptFile(f"the key {twice!r} appears twice in one object")
+    return document
 
 
 # >>> solution 03 until 08
@@ -41,10 +87,15 @@ def product_from_dict(data: dict[str, Any]) -> Product:
             f"product {data.get('sku')!r}: price {price!r} must be a string such as"
             ' "9.99"; a JSON number would be read as a float and lose cents'
         )
+    if unknown := sorted(map(str, set(data) - PRODUCT_KEYS)):
+        raise CorruptFile(
+            f"product {data.get('sku')!r} has unknown fields {unknown}; the store"
+            " would drop them on its next save, so remove them or move them elsewhere"
+        )
     return Product(
         sku=data["sku"],
         name=data["name"],
-        price=Decimal(price),
+        price=parse_price(price),
         category=data.get("category"),
         created_at=datetime.fromisoformat(data["created_at"]),
     )
@@ -63,10 +114,7 @@ def catalog_from_document(document: Any) -> list[Product]:
     """The products of a catalog document; CorruptFile if it is not one."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise CorruptFile(f"not a catalog document (expected format {FORMAT!r})")
-    try:
-        return [product_from_dict(item) for item in document["products"]]
-    except (KeyError, TypeError, ValueError) as error:
-        raise CorruptFile(f"a product entry is malformed: {error!r}") from None
+    return products_from_document(document)
 
 
 # <<<
@@ -90,10 +138,15 @@ def product_from_dict(data: dict[str, Any]) -> Product:
             f"product {data.get('sku')!r}: price {price!r} must be a string such as"
             ' "9.99"; a JSON number would be read as a float and lose cents'
         )
+    if unknown := sorted(map(str, set(data) - PRODUCT_KEYS)):
+        raise CorruptFile(
+            f"product {data.get('sku')!r} has unknown fields {unknown}; the store"
+            " would drop them on its next save, so remove them or move them elsewhere"
+        )
     return Product(
         sku=data["sku"],
         name=data["name"],
-        price=Decimal(price),
+        price=parse_price(price),
         category=data.get("category"),
         created_at=datetime.fromisoformat(data["added_at"]),
     )
@@ -121,10 +174,7 @@ def catalog_from_document(document: Any) -> list[Product]:
             f"the catalog is priced in {document.get('currency')!r}; this store"
             f" sells in {CURRENCY} only"
         )
-    try:
-        return [product_from_dict(item) for item in document["products"]]
-    except (KeyError, TypeError, ValueError) as error:
-        raise CorruptFile(f"a product entry is malformed: {error!r}") from None
+    return products_from_document(document)
 
 
 # <<<
@@ -138,8 +188,11 @@ def dumps_catalog(products: Iterable[Product]) -> str:
 def loads_catalog(text: str) -> list[Product]:
     """Parse a document written by dumps_catalog(); CorruptFile if it is not one."""
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
+        document = json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
+    except RecursionError:
+        # The C decoder counts its depth like any Python call, and stops here.
+        raise CorruptFile("not a catalog: its JSON is nested too deeply") from None
+    except ValueError as error:  # bad JSON, or a number too long to convert
         raise CorruptFile(f"not valid JSON: {error}") from None
     return catalog_from_document(document)
 

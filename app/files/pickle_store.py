@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses  # solution 02
 import io  # solution 02
 import pickle  # solution 01
 from collections.abc import Iterable
@@ -53,7 +54,10 @@ def load_catalog(path: Path) -> list[Product]:
 
     A missing file is an empty catalog. An empty, truncated or foreign file
     raises CorruptFile naming the file; a file that asks for any class outside
-    ALLOWED raises UnsafeFile, and nothing in it runs.
+    ALLOWED raises UnsafeFile, and nothing in it runs. Each product is built
+    again through Product() (_rebuilt) before it is returned, so a product
+    whose fields Product() refuses (a negative price, a name that is not
+    text) is CorruptFile too.
     """
     path = Path(path)
     try:
@@ -77,7 +81,19 @@ def load_catalog(path: Path) -> list[Product]:
         raise CorruptFile(
             f"{path} holds a {type(products).__name__}, not a list of products"
         )
-    return products
+    return [_rebuilt(product, path) for product in products]
+
+
+def _rebuilt(product: Product, path: Path) -> Product:
+    """``product`` built again through Product(), so that its checks run: pickle
+    restores an object's fields without calling __init__ or __setattr__."""
+    try:
+        return dataclasses.replace(product)
+    except (TypeError, ValueError, AttributeError) as error:
+        raise CorruptFile(
+            f"{path} holds a product Product() refuses ({error}); restore the file"
+            " from a backup or delete it"
+        ) from None
 
 
 # <<<

@@ -3,10 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import yaml
 
@@ -17,8 +17,61 @@ from app.files.json_store import catalog_from_document, catalog_to_document
 
 # The C loader (libyaml) is many times faster; PyYAML has it only when it was
 # built against libyaml, so fall back to the pure-Python one.
-SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+BaseSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+# A catalog nests 3 levels deep. The C loader builds nested collections by
+# recursion in C, with no limit: about 25,000 levels overflow its stack and
+# kill the process (SIGSEGV) before Python can raise anything.
+MAX_DEPTH = 100
+MERGE = "tag:yaml.org,2002:merge"
+
+
+class SafeLoader(BaseSafeLoader):  # type: ignore[valid-type, misc]
+    """The safe loader (C when available) that also refuses a document nested
+    deeper than MAX_DEPTH and a key repeated in one mapping (PyYAML would keep
+    the last value and drop the others without a word)."""
+
+    def __init__(self, stream: str | bytes | IO[str] | IO[bytes]) -> None:
+        if not isinstance(stream, str | bytes):
+            stream = stream.read()
+        _refuse_deep_nesting(stream)
+        super().__init__(stream)
+
+    def construct_mapping(self, node: yaml.Node, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            seen = set()
+            for key_node, _ in node.value:
+                if key_node.tag == MERGE:
+                    continue  # "<<: *base" copies keys that may be given again
+                key = self.construct_object(key_node, deep=deep)
+                if not isinstance(key, Hashable):
+                    continue  # the base class refuses it
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        "while constructing a mapping",
+                        node.start_mark,
+                        f"found the key {key!r} twice; keep one",
+                        key_node.start_mark,
+                    )
+                seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+def _refuse_deep_nesting(stream: str | bytes) -> None:
+    """Count the nesting on the parser's events, which need no recursion, and
+    stop at MAX_DEPTH: a YAMLError before anything is built."""
+    depth = 0
+    for event in yaml.parse(stream, Loader=BaseSafeLoader):
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                line = event.start_mark.line + 1 if event.start_mark else "?"
+                raise yaml.YAMLError(
+                    f"nested more than {MAX_DEPTH} levels deep, at line"
+                    f" {line}; a catalog is 3 levels deep"
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
 
 
 @dataclass
@@ -57,7 +110,8 @@ def load_yaml(text: str, source: str = "YAML") -> Any:
             " the store's files hold plain data only, and nothing in this file was run"
         ) from None
     except yaml.YAMLError as error:
-        raise CorruptFile(f"{source}: not valid YAML: {error}") from None
+        where = " ".join(str(error).split())  # PyYAML's message spans lines
+        raise CorruptFile(f"{source}: not valid YAML: {where}") from None
 
 
 def load_store_file(path: Path) -> StoreFile:

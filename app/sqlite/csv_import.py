@@ -26,16 +26,25 @@ REQUIRED = ("sku", "name", "price")
 
 def utf8_lines(source: Iterable[bytes]) -> Iterator[str]:
     """The lines of ``source`` as text (a UTF-8 byte-order mark is skipped);
-    InvalidCsv naming the first line that is not UTF-8."""
+    InvalidCsv naming the first line that is not UTF-8, or line 1 if the
+    lines end in a lone CR."""
     for number, raw in enumerate(source, 1):
         try:
-            yield raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            text = raw.decode("utf-8-sig" if number == 1 else "utf-8")
         except UnicodeDecodeError as error:
             raise InvalidCsv(
                 f"not UTF-8 text (byte {raw[error.start]:#04x} at position"
                 f" {error.start + 1}); save the file as UTF-8 and try again",
                 line=number,
             ) from None
+        if number == 1 and "\r" in text.rstrip("\r\n"):
+            # Split on LF only, a file whose lines end in a lone CR is one line.
+            raise InvalidCsv(
+                "its lines end in a lone carriage return (CR, as old Macs wrote"
+                " them); save the file with LF or CRLF line endings",
+                line=1,
+            )
+        yield text
 
 
 # >>> solution 22
@@ -53,11 +62,15 @@ def import_products(
     is added, or none. Return how many were added. Rows are read as they are
     inserted: after a bad row, no further line of ``source`` is read.
 
-    The header must have the REQUIRED columns and no others than COLUMNS.
-    Each row goes through product_from_fields() (``now`` for rows without
-    created_at). Any problem raises InvalidCsv with the ``line`` it is on:
+    The header must have the REQUIRED columns, no others than COLUMNS, and
+    each once. Each row goes through product_from_fields() (``now`` for rows
+    without created_at). Any problem raises InvalidCsv with the ``line`` it
+    is on:
     - a header without a REQUIRED column, or with one not in COLUMNS:
       line 1, ``column`` the first missing one, else the first unknown one;
+    - a header that names a column twice: line 1, ``column`` that one;
+    - a line that the csv module cannot read (csv.Error: a cell longer than
+      csv.field_size_limit(), a quote where none may be...): column None;
     - a row with another number of cells than the header: column None;
     - a row product_from_fields() refuses: column None, and the
       InvalidProduct (which lists every problem of the row) as its cause
@@ -67,7 +80,10 @@ def import_products(
     - a line that is not UTF-8 (utf8_lines() does that one).
     """
     reader = csv.reader(utf8_lines(source))
-    header = next(reader, [])
+    try:
+        header = next(reader, [])
+    except csv.Error as error:
+        raise InvalidCsv(f"not valid CSV: {error}", line=reader.line_num) from None
     missing = [column for column in REQUIRED if column not in header]
     unknown = [column for column in header if column not in COLUMNS]
     if missing or unknown:
@@ -76,6 +92,12 @@ def import_products(
             f" {unknown}; the columns are {','.join(COLUMNS)}",
             line=1,
             column=(missing or unknown)[0],
+        )
+    if twice := [column for column in COLUMNS if header.count(column) > 1]:
+        raise InvalidCsv(
+            f"the header names {twice[0]!r} twice; keep one of those columns",
+            line=1,
+            column=twice[0],
         )
     stamp, ids = now or utc_now(), {}
     at: dict[str, int | str] = {
@@ -110,6 +132,8 @@ def import_products(
     with transaction(conn, "IMMEDIATE"):
         try:
             cursor = conn.executemany(INSERT, rows())
+        except csv.Error as error:
+            raise InvalidCsv(f"not valid CSV: {error}", line=reader.line_num) from None
         except sqlite3.Error as error:
             sku = str(at["sku"])
             problem = store_error(error, sku)

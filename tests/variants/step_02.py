@@ -42,18 +42,6 @@ VARIANTS = [
         ),
     ),
     wrong(
-        "checks that it is a list, not what is in it",
-        replace_text(
-            STORE,
-            old=(
-                "    if not isinstance(products, list) or not all(\n"
-                "        isinstance(p, Product) for p in products\n"
-                "    ):\n"
-            ),
-            new="    if not isinstance(products, list):\n",
-        ),
-    ),
-    wrong(
         "lets an empty file through as an empty catalog",
         replace_text(
             STORE,
@@ -156,6 +144,65 @@ VARIANTS = [
             ),
         ),
     ),
+    wrong(
+        "trusts the products the unpickler built: their checks never ran",
+        replace_text(
+            STORE,
+            old="    return [_rebuilt(product, path) for product in products]\n",
+            new="    return products\n",
+        ),
+    ),
+    wrong(
+        "checks the price of each product, not the rest of it",
+        replace_function(
+            STORE,
+            "_rebuilt",
+            '''
+            def _rebuilt(product: Product, path: Path) -> Product:
+                """``product``, once its price passed parse_price()."""
+                from app.domain import parse_price
+
+                try:
+                    product.price = parse_price(product.price)
+                except ValueError as error:
+                    raise CorruptFile(f"{path}: {error}") from None
+                return product
+            ''',
+        ),
+    ),
+    wrong(
+        "rebuilds with Product(**vars(p)): a missing created_at becomes now",
+        replace_text(
+            STORE,
+            old="        return dataclasses.replace(product)\n",
+            new="        return Product(**vars(product))\n",
+        ),
+    ),
+    wrong(
+        "rebuilds, but catches only InvalidPrice",
+        replace_text(
+            STORE,
+            old="from app.errors import CorruptFile, UnsafeFile\n",
+            new="from app.errors import CorruptFile, InvalidPrice, UnsafeFile\n",
+        ),
+        replace_text(
+            STORE,
+            old="    except (TypeError, ValueError, AttributeError) as error:\n",
+            new="    except InvalidPrice as error:\n",
+        ),
+    ),
+    wrong(
+        "checks each product, then returns the unpickled ones unchanged",
+        replace_text(
+            STORE,
+            old="    return [_rebuilt(product, path) for product in products]\n",
+            new=(
+                "    for product in products:\n"
+                "        _rebuilt(product, path)\n"
+                "    return products\n"
+            ),
+        ),
+    ),
     alternative(
         "wraps the UnsafeFile in a new one that names the file too",
         replace_text(
@@ -206,10 +253,23 @@ VARIANTS = [
                         raise CorruptFile(f"cannot unpickle {path}: {error!r}") from error
                 if type(loaded) is not list:
                     raise CorruptFile(f"expected a list in {path}, found {loaded!r}")
+                rebuilt = []
                 for item in loaded:
                     if not isinstance(item, Product):
                         raise CorruptFile(f"{path}: {item!r} is no Product")
-                return loaded
+                    try:
+                        rebuilt.append(
+                            Product(
+                                sku=item.sku,
+                                name=item.name,
+                                price=item.price,
+                                category=item.category,
+                                created_at=item.created_at,
+                            )
+                        )
+                    except Exception as error:
+                        raise CorruptFile(f"{path}: a bad product: {error}") from error
+                return rebuilt
             ''',
         ),
     ),

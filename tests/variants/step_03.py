@@ -22,11 +22,11 @@ VARIANTS = [
         ),
     ),
     wrong(
-        "converts any price with Decimal(str(price))",
+        "converts any price with str(price) first",
         replace_text(
             STORE,
-            old="        price=Decimal(price),\n",
-            new="        price=Decimal(str(price)),\n",
+            old="        price=parse_price(price),\n",
+            new="        price=parse_price(str(price)),\n",
         ),
         replace_text(
             STORE,

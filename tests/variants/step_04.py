@@ -49,7 +49,8 @@ VARIANTS = [
             YAML,
             old=(
                 "    except yaml.YAMLError as error:\n"
-                '        raise CorruptFile(f"{source}: not valid YAML: {error}") from None\n'
+                '        where = " ".join(str(error).split())  # PyYAML\'s message spans lines\n'
+                '        raise CorruptFile(f"{source}: not valid YAML: {where}") from None\n'
             ),
             new="",
         ),
@@ -58,8 +59,8 @@ VARIANTS = [
         "messages that do not start with the source",
         replace_text(
             YAML,
-            old='        raise CorruptFile(f"{source}: not valid YAML: {error}") from None\n',
-            new='        raise CorruptFile(f"not valid YAML ({source}): {error}") from None\n',
+            old='        raise CorruptFile(f"{source}: not valid YAML: {where}") from None\n',
+            new='        raise CorruptFile(f"not valid YAML ({source}): {where}") from None\n',
         ),
     ),
     wrong(
@@ -140,22 +141,96 @@ VARIANTS = [
         "a SKU listed twice: the last one silently wins",
         replace_text(
             REPO,
-            old="            if product.sku in self._products:\n                raise CorruptFile(",
+            old="            if product.sku in products:\n                raise CorruptFile(",
             new="            if False:\n                raise CorruptFile(",
         ),
     ),
     wrong(
-        "hands out the stored products themselves",
+        "keeps the product it was given, not a copy",
         replace_text(
             REPO,
-            old="            return copy.deepcopy(self._products[sku])\n",
-            new="            return self._products[sku]\n",
+            old=(
+                "                raise DuplicateSku(skus=[product.sku])\n"
+                "            self._commit({**products, product.sku:"
+                " copy.deepcopy(product)})\n"
+            ),
+            new=(
+                "                raise DuplicateSku(skus=[product.sku])\n"
+                "            self._commit({**products, product.sku: product})\n"
+            ),
         ),
+    ),
+    wrong(
+        "checks and changes the catalog it read when it opened, not the file",
+        replace_function(
+            REPO,
+            "FileProductRepository.add",
+            """
+            def add(self, product: Product) -> None:
+                with self._locked():
+                    if product.sku in self._products:
+                        raise DuplicateSku(skus=[product.sku])
+                    self._commit({**self._products, product.sku: copy.deepcopy(product)})
+            """,
+        ),
+    ),
+    wrong(
+        "reads the file, then takes the lock to write",
+        replace_function(
+            REPO,
+            "FileProductRepository.add",
+            """
+            def add(self, product: Product) -> None:
+                products = self._read()
+                if product.sku in products:
+                    raise DuplicateSku(skus=[product.sku])
+                with self._locked():
+                    self._commit({**products, product.sku: copy.deepcopy(product)})
+            """,
+        ),
+    ),
+    wrong(
+        "lets go of the lock before saving",
+        replace_function(
+            REPO,
+            "FileProductRepository.add",
+            """
+            def add(self, product: Product) -> None:
+                with self._locked():
+                    products = self._read()
+                    if product.sku in products:
+                        raise DuplicateSku(skus=[product.sku])
+                self._commit({**products, product.sku: copy.deepcopy(product)})
+            """,
+        ),
+    ),
+    wrong(
+        "locks the catalog file itself, which every save replaces",
         replace_text(
             REPO,
-            old="        return [copy.deepcopy(self._products[sku]) for sku in sorted(self._products)]\n",
-            new="        return [self._products[sku] for sku in sorted(self._products)]\n",
+            old='        with open(lock_path(self.path), "ab") as lock:\n',
+            new='        with open(self.path, "ab") as lock:\n',
         ),
+    ),
+    wrong(
+        "waits for the lock forever (a blocking flock)",
+        replace_function(
+            REPO,
+            "FileProductRepository._locked",
+            '''
+            @contextmanager
+            def _locked(self) -> Iterator[None]:
+                """Hold the catalog's lock, however long that takes."""
+                with open(lock_path(self.path), "ab") as lock:
+                    fcntl.flock(lock, fcntl.LOCK_EX)
+                    remove_leftovers(self.path)
+                    yield
+            ''',
+        ),
+    ),
+    wrong(
+        "never removes what killed writes left behind",
+        replace_text(REPO, old="            remove_leftovers(self.path)\n", new=""),
     ),
     alternative(
         "problem text checked with startswith, other messages, one loop for keys",
@@ -220,7 +295,7 @@ VARIANTS = [
         ),
     ),
     alternative(
-        "a repository without the _commit helper: copy, change, save, swap",
+        "one _change(edit) under the lock, os.open and its own deadline loop",
         replace_function(
             REPO,
             "FileProductRepository",
@@ -228,47 +303,85 @@ VARIANTS = [
             class FileProductRepository(ProductRepository):
                 """Products kept in one catalog file (.pkl, .json, .yaml or .yml)."""
 
-                def __init__(self, path: Path) -> None:
+                def __init__(self, path: Path, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
                     self.path = Path(path)
+                    self.lock_timeout = lock_timeout
                     self._load, self._save = format_for(self.path)
+                    self._products = self._read()
+
+                def _read(self) -> dict[str, Product]:
                     loaded = self._load(self.path)
                     skus = [p.sku for p in loaded]
                     twice = sorted({sku for sku in skus if skus.count(sku) > 1})
                     if twice:
                         raise CorruptFile(f"SKU {twice[0]} appears twice in {self.path}")
-                    self._products = {p.sku: p for p in loaded}
+                    return {p.sku: p for p in loaded}
 
-                def _store(self, products: dict[str, Product]) -> None:
-                    ordered = sorted(products.values(), key=lambda p: p.sku)
-                    self._save(ordered, self.path)
-                    self._products = products
+                @contextmanager
+                def _locked(self) -> Iterator[None]:
+                    import os
+
+                    fd = os.open(lock_path(self.path), os.O_RDWR | os.O_CREAT, 0o644)
+                    try:
+                        give_up = time.monotonic() + self.lock_timeout
+                        while True:
+                            try:
+                                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                            except OSError:
+                                if time.monotonic() > give_up:
+                                    raise CatalogLocked(self.path, self.lock_timeout)
+                                time.sleep(0.002)
+                            else:
+                                break
+                        remove_leftovers(self.path)
+                        try:
+                            yield
+                        finally:
+                            fcntl.flock(fd, fcntl.LOCK_UN)
+                    finally:
+                        os.close(fd)
+
+                def _change(self, edit: Callable[[dict[str, Product]], None]) -> None:
+                    with self._locked():
+                        products = dict(self._read())
+                        edit(products)
+                        self._save(sorted(products.values(), key=lambda p: p.sku), self.path)
+                        self._products = products
+
+                def _commit(self, products: dict[str, Product]) -> None:
+                    raise AssertionError("not used: _change() saves")
 
                 def add(self, product: Product) -> None:
-                    if product.sku in self._products:
-                        raise DuplicateSku(f"{product.sku} exists")
-                    changed = dict(self._products)
-                    changed[product.sku] = copy.copy(product)
-                    self._store(changed)
+                    def edit(products: dict[str, Product]) -> None:
+                        if product.sku in products:
+                            raise DuplicateSku(f"{product.sku} exists")
+                        products[product.sku] = copy.deepcopy(product)
 
-                def get(self, sku: str) -> Product:
-                    if sku not in self._products:
-                        raise ProductNotFound(sku)
-                    return copy.copy(self._products[sku])
-
-                def list(self) -> list[Product]:
-                    return [self.get(sku) for sku in sorted(self._products)]
+                    self._change(edit)
 
                 def update(self, product: Product) -> None:
-                    self.get(product.sku)
-                    changed = dict(self._products)
-                    changed[product.sku] = copy.copy(product)
-                    self._store(changed)
+                    def edit(products: dict[str, Product]) -> None:
+                        if product.sku not in products:
+                            raise ProductNotFound(product.sku)
+                        products[product.sku] = copy.deepcopy(product)
+
+                    self._change(edit)
 
                 def delete(self, sku: str) -> None:
-                    self.get(sku)
-                    changed = dict(self._products)
-                    del changed[sku]
-                    self._store(changed)
+                    def edit(products: dict[str, Product]) -> None:
+                        if products.pop(sku, None) is None:
+                            raise ProductNotFound(sku)
+
+                    self._change(edit)
+
+                def get(self, sku: str) -> Product:
+                    try:
+                        return copy.deepcopy(self._products[sku])
+                    except KeyError:
+                        raise ProductNotFound(skus=[sku]) from None
+
+                def list(self) -> list[Product]:
+                    return [copy.deepcopy(self._products[s]) for s in sorted(self._products)]
 
                 def search(self, text: str) -> list[Product]:
                     needle = search_key(text)

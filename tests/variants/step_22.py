@@ -86,6 +86,27 @@ VARIANTS = [
             new="raise InvalidCsv(str(error), line=reader.line_num) from None",
         ),
     ),
+    wrong(
+        "a header that names a column twice: the last one wins",
+        replace_text(
+            IMPORT,
+            old="    if twice := [column for column in COLUMNS if header.count(column) > 1]:\n",
+            new="    if twice := []:\n",
+        ),
+    ),
+    wrong(
+        "lets the csv module's errors escape",
+        replace_text(
+            IMPORT,
+            old=(
+                "        except csv.Error as error:\n"
+                '            raise InvalidCsv(f"not valid CSV: {error}", line=reader.line_num)'
+                " from None\n"
+                "        except sqlite3.Error as error:\n"
+            ),
+            new="        except sqlite3.Error as error:\n",
+        ),
+    ),
     alternative(
         "DictReader, batches of 100 rows in one transaction, a set of SKUs seen",
         replace_function(
@@ -102,13 +123,18 @@ VARIANTS = [
                 from app.sqlite.crud import category_id
 
                 reader = csv.DictReader(utf8_lines(source))
-                columns = reader.fieldnames or []
+                try:
+                    columns = list(reader.fieldnames or [])
+                except csv.Error as error:
+                    raise InvalidCsv(str(error), line=reader.line_num) from error
                 for column in REQUIRED:
                     if column not in columns:
                         raise InvalidCsv(f"no {column} column", line=1, column=column)
                 for column in columns:
                     if column not in COLUMNS:
                         raise InvalidCsv(f"what is {column}?", line=1, column=column)
+                    if columns.count(column) > 1:
+                        raise InvalidCsv(f"{column} twice", line=1, column=column)
                 when = now or utc_now()
                 seen: set[str] = set()
                 categories: dict[str | None, int | None] = {}
@@ -143,9 +169,12 @@ VARIANTS = [
                 count = 0
                 pending = values()
                 with transaction(conn, "IMMEDIATE"):
-                    while batch := list(islice(pending, 100)):
-                        conn.executemany(INSERT, batch)
-                        count += len(batch)
+                    try:
+                        while batch := list(islice(pending, 100)):
+                            conn.executemany(INSERT, batch)
+                            count += len(batch)
+                    except csv.Error as error:
+                        raise InvalidCsv(str(error), line=reader.line_num) from error
                 return count
             ''',
         ),
