@@ -7,7 +7,6 @@ import sqlite3  # since 16
 from pathlib import Path
 
 from app.files.repository import FORMATS, FileProductRepository
-from app.orm.database import open_sql_repository  # since 30
 from app.repository import ProductRepository
 from app.sqlite.db import connect, create_schema  # since 16
 from app.sqlite.repository import SqliteProductRepository  # since 16
@@ -47,6 +46,10 @@ def open_repository(target: str) -> ProductRepository:
     """
     # >>> since 30
     if target.startswith(SQL_URL_PREFIXES):
+        # Imported here: SQLAlchemy takes longer to import than a file store
+        # takes to answer, and only a database URL needs it.
+        from app.orm.database import open_sql_repository
+
         return open_sql_repository(target.replace("postgres://", "postgresql://", 1))
     # <<<
     # >>> since 16
