@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from workshop import forkrun
 from workshop.manifest import MANIFEST
 from workshop.source import TEST_FILE, TEXT_FILE, Tree
 
@@ -30,13 +31,15 @@ def write_tree(tree: Tree, folder: Path) -> None:
             target.chmod(0o755)
 
 
-def _run(
-    args: list[str], cwd: Path, extra_env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
+def _env(cwd: Path, extra_env: dict[str, str] | None = None) -> dict[str, str]:
     env = {**os.environ, "PYTHONPATH": str(cwd), "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("WORKSHOP_REPORT", None)  # only the report this run asks for
     env.update(extra_env or {})
-    return subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True)
+    return env
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, env=_env(cwd), capture_output=True, text=True)
 
 
 def installs_lints_imports(folder: Path, label: str) -> list[str]:
@@ -85,19 +88,18 @@ def indent(text: str, limit: int = 12) -> str:
 
 def run_pytest(folder: Path, args: tuple[str, ...] = ()) -> dict:
     report = folder / ".workshop-report.json"
-    result = _run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+    output = folder / ".workshop-output.txt"
+    report.unlink(missing_ok=True)
+    forkrun.run(
         folder,
-        {"WORKSHOP_REPORT": str(report)},
+        ["-q", "-p", "no:cacheprovider", *args],
+        _env(folder, {"WORKSHOP_REPORT": str(report)}),
+        output,
     )
     if not report.exists():
-        return {
-            "collect_errors": [
-                {"nodeid": "", "message": result.stdout[-1500:] + result.stderr[-1500:]}
-            ],
-            "tests": {},
-        }
-    return json.loads(report.read_text())
+        message = output.read_text(encoding="utf-8", errors="replace")[-3000:]
+        return {"collect_errors": [{"nodeid": "", "message": message}], "tests": {}}
+    return json.loads(report.read_text(encoding="utf-8"))
 
 
 # "step 07", "steps 35-43", "Step 12 and 13", "step-07"; a range names both ends.
