@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 import warnings
 from typing import Any
 
@@ -50,6 +51,7 @@ def run(request: dict[str, Any]) -> int:
     os.chdir(folder)
     os.environ.clear()
     os.environ.update(request["env"])
+    tempfile.tempdir = None  # found again from TMPDIR, as a fresh process does
     sys.path[:0] = [folder, folder]  # the working directory, then PYTHONPATH
     output = os.open(request["output"], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     os.dup2(output, 1)

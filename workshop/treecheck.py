@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -90,12 +91,17 @@ def run_pytest(folder: Path, args: tuple[str, ...] = ()) -> dict:
     report = folder / ".workshop-report.json"
     output = folder / ".workshop-output.txt"
     report.unlink(missing_ok=True)
+    # The run's temporary files go beside the tree (in verify's folder, in
+    # memory where the system has one), and away after the run.
+    scratch = folder.parent / ".tmp" / folder.name
+    scratch.mkdir(parents=True, exist_ok=True)
     forkrun.run(
         folder,
         ["-q", "-p", "no:cacheprovider", *args],
-        _env(folder, {"WORKSHOP_REPORT": str(report)}),
+        _env(folder, {"WORKSHOP_REPORT": str(report), "TMPDIR": str(scratch)}),
         output,
     )
+    shutil.rmtree(scratch, ignore_errors=True)
     if not report.exists():
         message = output.read_text(encoding="utf-8", errors="replace")[-3000:]
         return {"collect_errors": [{"nodeid": "", "message": message}], "tests": {}}

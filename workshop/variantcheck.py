@@ -8,6 +8,7 @@ alternative must make none fail.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,7 +55,13 @@ def drill_test_args(number: int) -> tuple[str, ...]:
 
 
 def judge_variant(
-    number: int, index: int, variant: Variant, solved: Tree, work: Path, repeat: int = 1
+    number: int,
+    index: int,
+    variant: Variant,
+    solved: Tree,
+    work: Path,
+    repeat: int = 1,
+    keep: bool = True,
 ) -> str | None:
     """Run variant ``index`` of drill ``number`` up to ``repeat`` times (a wrong
     one must be caught every time); None when it grades as its kind says,
@@ -77,6 +84,8 @@ def judge_variant(
     runs = [run_pytest(folder, args)]
     while len(runs) < repeat and _verdict(variant, runs[-1]) is None:
         runs.append(run_pytest(folder, args))
+    if not keep:
+        shutil.rmtree(folder, ignore_errors=True)
     problem = _verdict(variant, runs[-1])
     if problem is None:
         return None

@@ -220,9 +220,10 @@ def verify(
 ) -> list[StepReport]:
     """Check every invariant of the ``steps`` (default: all, and the final tree).
 
-    Each step's check and each of its variants is one job, the longest first
-    (later steps run more tests); ``progress(report, done, total)`` hears of
-    each step as soon as all of its jobs are done.
+    Each step's check and each of its variants is one job; the longest come
+    first (the final tree, then the later steps, which run more tests), and
+    a step's jobs together, so that ``progress(report, done, total)`` hears
+    of one step after another as soon as all of its jobs are done.
     """
     numbers = [n for n in source.manifest.numbers if steps is None or n in steps]
     trees = {
@@ -234,7 +235,7 @@ def verify(
     except VariantError as error:
         return [StepReport("variants", "drill variants", problems=[str(error)])]
     with_final = steps is None or numbers[-1:] == source.manifest.numbers[-1:]
-    work = Path(tempfile.mkdtemp(prefix="workshop-verify-"))
+    work = Path(tempfile.mkdtemp(prefix="workshop-verify-", dir=_memory_folder()))
     try:
         with (
             forkrun.servers(),
@@ -245,10 +246,17 @@ def verify(
                 jobs_of[None] = [pool.submit(check_final, source, work)]
             for n in reversed(numbers):
                 jobs_of[n] = [pool.submit(check_step, source, n, trees[n][0], work)]
-            for n in reversed(numbers):
                 jobs_of[n] += [
                     pool.submit(
-                        _timed, judge_variant, n, i, variant, trees[n][1], work, repeat
+                        _timed,
+                        judge_variant,
+                        n,
+                        i,
+                        variant,
+                        trees[n][1],
+                        work,
+                        repeat,
+                        keep,
                     )
                     for i, variant in enumerate(drill_variants.get(n, []))
                 ]
@@ -261,6 +269,16 @@ def verify(
     if diff_problems:
         ordered.append(StepReport("diffs", "minimal-diff rule", problems=diff_problems))
     return ordered
+
+
+def _memory_folder() -> str | None:
+    """A folder kept in memory (Linux's /dev/shm), or None: the usual temp folder.
+
+    Every tree and every test's temporary files go there; the tests sync
+    thousands of files and databases to disk, which a memory folder makes free.
+    """
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
 
 
 def _timed(action: Callable[..., str | None], *args: Any) -> tuple[str | None, float]:
