@@ -8,7 +8,6 @@ from pathlib import Path
 
 from app.errors import StoreError  # since 16
 from app.files.repository import FORMATS, FileProductRepository
-from app.orm.database import open_sql_repository  # since 30
 from app.repository import ProductRepository
 from app.sqlite.db import connect, create_schema  # since 16
 from app.sqlite.faults import check_store_file, file_fault  # since 16
@@ -64,6 +63,10 @@ def open_repository(target: str) -> ProductRepository:
     """
     # >>> since 30
     if target.startswith(SQL_URL_PREFIXES):
+        # Imported here: SQLAlchemy takes longer to import than a file store
+        # takes to answer, and only a database URL needs it.
+        from app.orm.database import open_sql_repository
+
         return open_sql_repository(target)
     # <<<
     # >>> since 16

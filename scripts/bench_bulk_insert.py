@@ -1,9 +1,19 @@
 # workshop: since 33
-"""Bulk insert speed: ORM add_all, ORM bulk insert(), Core, raw DBAPI, COPY, side by side.
+"""Bulk insert speed: ORM add_all, ORM bulk insert(), Core, the store, raw drivers, COPY.
 
-    python scripts/bench_bulk_insert.py              # 10,000 rows, a few seconds
-    python scripts/bench_bulk_insert.py --rows 100000   # about 40 s
+    python scripts/bench_bulk_insert.py                 # 10,000 rows, seconds
+    python scripts/bench_bulk_insert.py --rows 100000
     python scripts/bench_bulk_insert.py --no-postgres
+
+Every method starts from the same rows (dicts with a Decimal price and an
+aware datetime) and stores the same table: what each must convert (a price
+into cents for SQLite, a time into UTC) is converted inside the timer, under
+the same constraints (SQLite's foreign keys on), in one transaction; after
+each round, every method's table must equal the others'. The raw baselines
+are the driver used well: sqlite3's executemany, and psycopg2's
+execute_values() (1,000 rows a statement; its executemany() makes a round
+trip per row, which is shown too). Each method runs once to warm up, then in
+rounds, taking turns; ratios are at the best round and the median one.
 
 PostgreSQL comes from workshop/postgres.py (WORKSHOP_PG_URL, a local server or
 a throwaway cluster); the benchmark uses a database of its own and drops it.
@@ -17,7 +27,6 @@ import contextlib
 import os
 import sqlite3
 import tempfile
-import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -25,7 +34,9 @@ from pathlib import Path
 from typing import Any
 
 import psycopg2
-from sqlalchemy import Engine, insert, text
+import psycopg2.extras
+from benchkit import Side, Timing, best, measure, ratio
+from sqlalchemy import Engine, insert, select
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from sqlalchemy.orm import Session
 
@@ -36,12 +47,13 @@ from workshop import postgres
 
 WHEN = datetime(2026, 1, 1, tzinfo=UTC)
 CATEGORIES = [f"category {n}" for n in range(10)]
-Row = dict[str, Any]  # a products row: column -> value
 STORE = "store: insert_products() (the bulk path)"
+RAW = "raw driver, used well"
 COLUMNS = ("sku", "name", "price", "category_id", "created_at")
+INSERT_SQL = f"INSERT INTO products ({', '.join(COLUMNS)}) VALUES "
 
 
-def make_rows(count: int) -> list[Row]:
+def make_rows(count: int) -> list[dict[str, Any]]:
     return [
         {
             "sku": f"SKU-{n:07d}",
@@ -60,16 +72,27 @@ def prepare(engine: Engine) -> None:
         connection.execute(insert(models.Category), [{"name": n} for n in CATEGORIES])
 
 
-def sync_methods(engine: Engine, rows: list[Row], raw: Callable[[], None]):
+def stored(engine: Engine) -> list[tuple]:
+    product = models.Product
+    with engine.connect() as connection:
+        query = select(
+            product.sku,
+            product.name,
+            product.price,
+            product.category_id,
+            product.created_at,
+        ).order_by(product.sku)
+        return [tuple(row) for row in connection.execute(query)]
+
+
+def orm_methods(engine: Engine, rows: list[dict[str, Any]]) -> dict[str, Callable]:
     sessions = make_sessions(engine)
     store_rows = [
-        {
-            **{k: r[k] for k in ("sku", "name")},
-            "price": str(r["price"]),
-            "category": CATEGORIES[int(r["category_id"]) - 1],
-        }  # fmt: skip
+        {"sku": r["sku"], "name": r["name"], "price": str(r["price"]),
+         "category": CATEGORIES[r["category_id"] - 1]}
         for r in rows
-    ]
+    ]  # fmt: skip
+    validated = validate_rows(store_rows)
 
     def orm_add_all() -> None:
         with Session(engine) as session, session.begin():
@@ -83,125 +106,107 @@ def sync_methods(engine: Engine, rows: list[Row], raw: Callable[[], None]):
         with engine.begin() as connection:
             connection.execute(insert(models.Product.__table__), rows)
 
-    def store() -> None:
-        import_products(sessions, store_rows, created_at=WHEN)
-
-    validated = validate_rows(store_rows)
-
-    def store_insert() -> None:
-        insert_products(sessions, validated, created_at=WHEN)
-
     return {
         "ORM add_all()": orm_add_all,
         "ORM bulk insert() (list of dicts)": orm_bulk,
         "Core insert() executemany": core,
-        "raw DBAPI executemany": raw,
-        STORE: store_insert,
-        "store: import_products() (validates too)": store,
+        STORE: lambda: insert_products(sessions, validated, created_at=WHEN),
+        "store: import_products() (validates too)": lambda: import_products(
+            sessions, store_rows, created_at=WHEN
+        ),
     }
 
 
-def sqlite_raw(path: Path, rows: list[Row]) -> Callable[[], None]:
-    values = [
-        (
-            r["sku"],
-            r["name"],
-            str(r["price"]),
-            r["category_id"],
-            WHEN.strftime("%Y-%m-%d %H:%M:%S.%f"),
-        )  # fmt: skip
-        for r in rows
-    ]
+def sqlite_raw(path: Path, rows: list[dict[str, Any]]) -> Callable[[], None]:
+    """sqlite3 alone, as the store's engine sets it up (foreign keys on)."""
 
     def raw() -> None:
-        connection = sqlite3.connect(path)
-        with connection:
-            connection.executemany(
-                f"INSERT INTO products ({', '.join(COLUMNS)}) VALUES (?, ?, ?, ?, ?)",
-                values,
-            )
+        connection = sqlite3.connect(path, isolation_level=None)
+        connection.execute("PRAGMA foreign_keys = ON")
+        connection.execute("BEGIN")
+        connection.executemany(
+            INSERT_SQL + "(?, ?, ?, ?, ?)",
+            (
+                (r["sku"], r["name"], int(r["price"].scaleb(2)), r["category_id"],
+                 r["created_at"].astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f"))
+                for r in rows
+            ),
+        )  # fmt: skip
+        connection.execute("COMMIT")
         connection.close()
 
     return raw
 
 
-def psycopg2_raw(url: str, rows: list[Row]) -> Callable[[], None]:
+def psycopg2_raw(url: str, rows: list[dict[str, Any]], page: int) -> Callable:
+    """psycopg2 alone: ``page`` rows a statement (1: its executemany)."""
+
     def raw() -> None:
         values = [tuple(r[c] for c in COLUMNS) for r in rows]
         connection = psycopg2.connect(url)
         with connection, connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO products ({', '.join(COLUMNS)}) VALUES (%s, %s, %s, %s, %s)",
-                values,
-            )
+            if page == 1:
+                cursor.executemany(INSERT_SQL + "(%s, %s, %s, %s, %s)", values)
+            else:
+                psycopg2.extras.execute_values(
+                    cursor, INSERT_SQL + "%s", values, page_size=page
+                )
         connection.close()
 
     return raw
 
 
-def run(engine: Engine, methods: dict[str, Callable[[], None]], count: int):
-    results = {}
-    for name, method in methods.items():
-        prepare(engine)
-        started = time.perf_counter()
-        method()
-        results[name] = count / (time.perf_counter() - started)
-        with engine.connect() as connection:
-            stored = connection.scalar(text("SELECT count(*) FROM products"))
-        assert stored == count, f"{name} stored {stored} rows, not {count}"
-    return results
+def run(engine: Engine, methods: dict[str, Callable], rounds: int) -> dict[str, Timing]:
+    def side(method: Callable[[], object]) -> Side:
+        def prepared() -> Callable[[], object]:
+            prepare(engine)
+            return method
+
+        return prepared
+
+    def same_table(tables: dict[str, list[tuple]]) -> None:
+        first = next(iter(tables.values()))
+        for name, table in tables.items():
+            assert table == first, f"{name} stored another table"
+
+    sides = {name: side(method) for name, method in methods.items()}
+    return measure(sides, rounds, same_table, collect=lambda _: stored(engine))
 
 
-def asyncpg_results(url: str, rows: list[Row]) -> dict[str, float]:
-    sync_engine = make_engine(url.replace("+asyncpg", "+psycopg2"))
-    values = [tuple(r[c] for c in COLUMNS) for r in rows]
-    results: dict[str, float] = {}
+def asyncpg_methods(url: str, rows: list[dict[str, Any]]) -> dict[str, Callable]:
+    async def orm_bulk(engine: Any) -> None:
+        async with async_sessionmaker(engine).begin() as session:
+            await session.execute(insert(models.Product), rows)
 
-    async def main() -> None:
-        engine = create_async_engine(url)
-        sessions = async_sessionmaker(engine, expire_on_commit=False)
+    async def raw(engine: Any, copy: bool) -> None:
+        values = [tuple(r[c] for c in COLUMNS) for r in rows]
+        async with engine.connect() as connection:
+            driver = (await connection.get_raw_connection()).driver_connection
+            async with driver.transaction():
+                if copy:
+                    await driver.copy_records_to_table(
+                        "products", records=values, columns=list(COLUMNS)
+                    )
+                else:
+                    await driver.executemany(
+                        INSERT_SQL + "($1, $2, $3, $4, $5)", values
+                    )
 
-        async def orm_bulk() -> None:
-            async with sessions.begin() as session:
-                await session.execute(insert(models.Product), rows)
+    def blocking(action: Callable[[Any], Any]) -> Callable[[], None]:
+        async def once() -> None:
+            engine = create_async_engine(url)
+            try:
+                await action(engine)
+            finally:
+                await engine.dispose()
 
-        async def core() -> None:
-            async with engine.begin() as connection:
-                await connection.execute(insert(models.Product.__table__), rows)
+        return lambda: asyncio.run(once())
 
-        async def raw(copy: bool) -> None:
-            async with engine.connect() as connection:
-                raw_connection = await connection.get_raw_connection()
-                driver = raw_connection.driver_connection
-                assert driver is not None
-                async with driver.transaction():
-                    if copy:
-                        await driver.copy_records_to_table(
-                            "products", records=values, columns=list(COLUMNS)
-                        )
-                    else:
-                        await driver.executemany(
-                            f"INSERT INTO products ({', '.join(COLUMNS)})"
-                            " VALUES ($1, $2, $3, $4, $5)",
-                            values,
-                        )
-
-        methods = {
-            "ORM bulk insert() (list of dicts)": orm_bulk,
-            "Core insert() executemany": core,
-            "raw DBAPI executemany": lambda: raw(False),
-            "asyncpg copy_records_to_table()": lambda: raw(True),
-        }
-        for name, method in methods.items():
-            prepare(sync_engine)
-            started = time.perf_counter()
-            await method()
-            results[name] = len(rows) / (time.perf_counter() - started)
-        await engine.dispose()
-
-    asyncio.run(main())
-    sync_engine.dispose()
-    return results
+    return {
+        "ORM bulk insert() (list of dicts)": blocking(orm_bulk),
+        "raw asyncpg executemany": blocking(lambda e: raw(e, False)),
+        "asyncpg copy_records_to_table()": blocking(lambda e: raw(e, True)),
+    }
 
 
 @contextlib.contextmanager
@@ -229,48 +234,64 @@ def bench_database() -> Iterator[postgres.Server | None]:
         server_context.__exit__(None, None, None)
 
 
-def show(database: str, results: dict[str, float]) -> None:
-    fastest = max(results.values())
+def show(database: str, timings: dict[str, Timing], count: int, raw: str) -> None:
     print(f"\n{database}")
-    for name, rate in sorted(results.items(), key=lambda item: -item[1]):
-        print(f"  {name:44} {rate:>10,.0f} rows/s  {fastest / rate:5.2f}x the fastest")
-    raw = results["raw DBAPI executemany"]
+    fastest = min(best(timings, name) for name in timings)
+    for name in sorted(timings, key=lambda name: best(timings, name)):
+        seconds = best(timings, name)
+        print(
+            f"  {name:44} {count / seconds:>10,.0f} rows/s"
+            f"  {seconds / fastest:5.2f}x the fastest"
+        )
     for name in (STORE, "ORM bulk insert() (list of dicts)"):
-        if name in results:
-            verdict = "within" if raw / results[name] <= 2 else "NOT within"
-            print(
-                f"  -> {name}: {raw / results[name]:.2f}x raw executemany's time ({verdict} 2x)"
-            )
-            break
+        if name in timings:
+            print(f"  -> {name} / {raw}, min / median: {ratio(timings, name, raw)}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10_000)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--no-postgres", action="store_true")
     options = parser.parse_args()
     rows = make_rows(options.rows)
-    print(f"inserting {options.rows:,} products per method, each into an empty table")
+    print(
+        f"inserting {options.rows:,} products per method into an empty table,"
+        f" {options.rounds} rounds after a warm-up"
+    )
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
         engine = make_engine(f"sqlite:///{path}")
-        methods = sync_methods(engine, rows, sqlite_raw(path, rows))
-        show("SQLite (file, sqlite3)", run(engine, methods, options.rows))
+        methods: dict[str, Callable] = {
+            **orm_methods(engine, rows),
+            RAW: sqlite_raw(path, rows),
+        }
+        timings = run(engine, methods, options.rounds)
+        show("SQLite (file, sqlite3)", timings, options.rows, RAW)
         engine.dispose()
     if options.no_postgres:
         return
     with bench_database() as server:
         if server is None:
             return
-        engine = make_engine(server.database_url(server.url.rsplit("/", 1)[1]))
-        methods = sync_methods(engine, rows, psycopg2_raw(server.url, rows))
+        database = server.url.rsplit("/", 1)[1]
+        engine = make_engine(server.database_url(database))
+        methods = {
+            **orm_methods(engine, rows),
+            RAW: psycopg2_raw(server.url, rows, 1000),
+            "raw psycopg2 executemany (a round trip a row)": psycopg2_raw(
+                server.url, rows, 1
+            ),
+        }
+        timings = run(engine, methods, options.rounds)
+        show(f"PostgreSQL, psycopg2 ({server.source})", timings, options.rows, RAW)
+        methods = asyncpg_methods(server.database_url(database, "asyncpg"), rows)
+        timings = run(engine, methods, options.rounds)
         show(
-            f"PostgreSQL, psycopg2 ({server.source})",
-            run(engine, methods, options.rows),
-        )
+            "PostgreSQL, asyncpg", timings, options.rows,
+            "asyncpg copy_records_to_table()",
+        )  # fmt: skip
         engine.dispose()
-        asyncpg_url = server.database_url(server.url.rsplit("/", 1)[1], "asyncpg")
-        show("PostgreSQL, asyncpg", asyncpg_results(asyncpg_url, rows))
 
 
 if __name__ == "__main__":

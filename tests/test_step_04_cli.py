@@ -1,7 +1,11 @@
 """Step 04: the `store` command adds, lists and searches a file store."""
 
 import json
+import os  # since 30
 import shlex
+import subprocess  # since 30
+import sys  # since 30
+from pathlib import Path  # since 30
 
 import pytest
 
@@ -125,3 +129,31 @@ def test_a_usage_error_exits_2_and_changes_nothing(tmp_path, store, capsys):
     assert exit_.value.code == 2
     assert "--name" in capsys.readouterr().err
     assert "A-2" not in store(f"--db {db} products list")[1]
+
+
+# >>> since 30
+LOADED_AFTER = """
+import sys
+from app.cli import main
+main(sys.argv[1:])
+print(sorted({name.split(".")[0] for name in sys.modules}))
+"""
+
+
+@pytest.mark.parametrize("target", ["catalog.json", "store.db"])
+def test_a_file_or_sqlite_store_never_imports_sqlalchemy(tmp_path, target):
+    # Importing SQLAlchemy takes several times as long as the command itself.
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run(
+        [sys.executable, "-c", LOADED_AFTER, "--db", target, "products", "list"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert "no products" in run.stdout
+    assert "'sqlalchemy'" not in run.stdout.splitlines()[-1]
+
+
+# <<<

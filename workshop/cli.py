@@ -111,6 +111,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
         args.keep,
         variants=not args.no_variants,
         repeat=args.repeat,
+        progress=_progress,
     )
     table = Table(title=f"workshop verify ({args.source})")
     for column in (
@@ -149,6 +150,14 @@ def cmd_verify(args: argparse.Namespace) -> int:
     )
     console.print(f"verify: {verdict} ({total:.1f} s)")
     return 1 if problems else 0
+
+
+def _progress(report: StepReport, done: int, total: int) -> None:
+    verdict = "ok" if report.ok else f"BROKEN ({len(report.problems)} problems)"
+    console.print(
+        f"verify [{done}/{total}] {report.label}: {verdict}, {report.seconds:.1f} s",
+        markup=False,
+    )
 
 
 def _variant_cells(report: StepReport) -> tuple[str, str]:

@@ -21,6 +21,9 @@ from workshop.manifest import Manifest, ManifestError, load_manifest
 
 STEP_FILE = re.compile(r"test_step_(\d{2})_")
 STUB_MESSAGE = re.compile(r"step \d{2}: write ")  # what the builder's stubs raise
+STEP_MARK = re.compile(rb"mark\.step\(\s*(\w+)")
+# A failure by one of these says the code is broken, not how it behaves.
+BROKEN_CODE = {"SyntaxError", "ImportError", "ModuleNotFoundError", "NameError", "IndentationError"}  # fmt: skip
 _MANIFEST = pytest.StashKey[Manifest | None]()
 _RESULTS = pytest.StashKey[dict[str, dict[str, Any]]]()
 
@@ -32,6 +35,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         dest="workshop_step",
         default=None,
         help="run only the tests of this step (a number, or 'current')",
+    )
+    group.addoption(
+        "--stop-at-behaviour",
+        action="store_true",
+        default=False,
+        help="stop at the first test that fails by its behaviour, not by broken"
+        " code (enough to judge a wrong variant)",
     )
 
 
@@ -73,21 +83,60 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
     ]
 
 
+def _wanted_step(config: pytest.Config) -> int | None:
+    wanted = config.getoption("workshop_step")
+    if wanted is None:
+        return None
+    if wanted != "current":
+        return int(wanted)
+    manifest = config.stash.get(_MANIFEST, None)
+    if manifest is None or manifest.current_step is None:
+        raise pytest.UsageError(
+            "--step current needs a generated step (git checkout step-NN)"
+        )
+    return manifest.current_step.number
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With --step N, skip the test files that cannot hold a test of step N.
+
+    A test belongs to a step by its file name or by a ``mark.step(N)`` in its
+    file or in a module beside it (the contract suite's backends), so only
+    those files are imported: the run costs what the step's own tests cost.
+    """
+    name = collection_path.name
+    if not (name.startswith("test_") and name.endswith(".py")):
+        return None
+    number = _wanted_step(config)
+    if number is None:
+        return None
+    match = STEP_FILE.match(name)
+    if match and int(match[1]) == number:
+        return None
+    folder = collection_path.parent
+    if _marks_step(collection_path, number) or any(
+        _marks_step(module, number)
+        for module in folder.glob("*.py")
+        if not module.name.startswith("test_")
+    ):
+        return None
+    return True
+
+
+def _marks_step(path: Path, number: int) -> bool:
+    """True if ``path`` may mark a test with step ``number`` (or with a name)."""
+    return any(
+        not mark.isdigit() or int(mark) == number
+        for mark in STEP_MARK.findall(path.read_bytes())
+    )
+
+
 def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
 ) -> None:
-    wanted = config.getoption("workshop_step")
-    if wanted is None:
+    number = _wanted_step(config)
+    if number is None:
         return
-    manifest = config.stash.get(_MANIFEST, None)
-    if wanted == "current":
-        if manifest is None or manifest.current_step is None:
-            raise pytest.UsageError(
-                "--step current needs a generated step (git checkout step-NN)"
-            )
-        number = manifest.current_step.number
-    else:
-        number = int(wanted)
     keep = [item for item in items if step_of(item) == number]
     config.hook.pytest_deselected(items=[i for i in items if step_of(i) != number])
     items[:] = keep
@@ -114,6 +163,11 @@ def pytest_runtest_makereport(
             entry["error"] = excinfo.typename
             entry["message"] = str(excinfo.value)[:500]
             entry["warning"] = excinfo.errisinstance(Warning)
+        if (
+            item.config.getoption("stop_at_behaviour")
+            and entry["error"] not in BROKEN_CODE
+        ):
+            item.session.shouldfail = f"{item.nodeid} fails by its behaviour"
     elif report.skipped and entry["outcome"] == "passed":
         entry["outcome"] = "skipped"
         if isinstance(report.longrepr, tuple):

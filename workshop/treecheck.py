@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from workshop import forkrun
 from workshop.manifest import MANIFEST
 from workshop.source import TEST_FILE, TEXT_FILE, Tree
 
@@ -30,14 +32,16 @@ def write_tree(tree: Tree, folder: Path) -> None:
             target.chmod(0o755)
 
 
-def _run(
-    args: list[str], cwd: Path, extra_env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
+def _env(cwd: Path, extra_env: dict[str, str] | None = None) -> dict[str, str]:
     env = {**os.environ, "PYTHONPATH": str(cwd), "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("WORKSHOP_REPORT", None)  # only the report this run asks for
     env.update(extra_env or {})
+    return env
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        args, cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8"
+        args, cwd=cwd, env=_env(cwd), capture_output=True, text=True, encoding="utf-8"
     )
 
 
@@ -87,18 +91,22 @@ def indent(text: str, limit: int = 12) -> str:
 
 def run_pytest(folder: Path, args: tuple[str, ...] = ()) -> dict:
     report = folder / ".workshop-report.json"
-    result = _run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *args],
+    output = folder / ".workshop-output.txt"
+    report.unlink(missing_ok=True)
+    # The run's temporary files go beside the tree (in verify's folder, in
+    # memory where the system has one), and away after the run.
+    scratch = folder.parent / ".tmp" / folder.name
+    scratch.mkdir(parents=True, exist_ok=True)
+    forkrun.run(
         folder,
-        {"WORKSHOP_REPORT": str(report)},
+        ["-q", "-p", "no:cacheprovider", *args],
+        _env(folder, {"WORKSHOP_REPORT": str(report), "TMPDIR": str(scratch)}),
+        output,
     )
+    shutil.rmtree(scratch, ignore_errors=True)
     if not report.exists():
-        return {
-            "collect_errors": [
-                {"nodeid": "", "message": result.stdout[-1500:] + result.stderr[-1500:]}
-            ],
-            "tests": {},
-        }
+        message = output.read_text(encoding="utf-8", errors="replace")[-3000:]
+        return {"collect_errors": [{"nodeid": "", "message": message}], "tests": {}}
     return json.loads(report.read_text(encoding="utf-8"))
 
 

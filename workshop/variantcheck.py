@@ -8,10 +8,12 @@ alternative must make none fail.
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from workshop.source import TEST_FILE, Source, Tree
+from workshop.pytest_plugin import BROKEN_CODE
+from workshop.source import Source, Tree
 from workshop.treecheck import indent, run_pytest, write_tree
 from workshop.variants import (
     ALTERNATIVE,
@@ -22,8 +24,6 @@ from workshop.variants import (
     load_variants,
 )
 
-# A wrong variant caught only by these did not reach the drill's behaviour.
-BROKEN_CODE = {"SyntaxError", "ImportError", "ModuleNotFoundError", "NameError", "IndentationError"}  # fmt: skip
 MIN_WRONG, MIN_ALTERNATIVE = 2, 1
 
 
@@ -45,67 +45,72 @@ def variants_by_step(source: Source) -> dict[int, list[Variant]]:
     return found
 
 
-def drill_test_args(tree: Tree, number: int) -> tuple[str, ...]:
+def drill_test_args(number: int) -> tuple[str, ...]:
     """pytest arguments that run drill ``number``'s tests and nothing else.
 
-    Its own test files, test files that give a test to a step by a mark, and
-    the test files beside a module that does (the contract suite's backends);
-    ``--step`` then keeps only the drill's tests among them.
+    ``--step`` collects only the test files that can hold them (see
+    workshop/pytest_plugin.py) and keeps only the drill's tests among them.
     """
-    marking = [
-        Path(path)
-        for path, (_, data) in tree.items()
-        if path.startswith("tests/") and path.endswith(".py") and b"mark.step(" in data
-    ]
-    folders = {path.parent for path in marking if not path.name.startswith("test_")}
-    paths = sorted(
-        path
-        for path in tree
-        if (match := TEST_FILE.match(path))
-        and int(match[1]) == number
-        or Path(path) in marking
-        and Path(path).name.startswith("test_")
-        or Path(path).parent in folders
-        and Path(path).name.startswith("test_")
-        and path.endswith(".py")
+    return ("--step", str(number), "-m", "not stress")
+
+
+def judge_variant(
+    number: int,
+    index: int,
+    variant: Variant,
+    solved: Tree,
+    work: Path,
+    repeat: int = 1,
+    keep: bool = True,
+) -> str | None:
+    """Run variant ``index`` of drill ``number`` up to ``repeat`` times (a wrong
+    one must be caught every time); None when it grades as its kind says,
+    else the problem."""
+    label = f"step {number:02d}: invariant 6"
+    try:
+        tree = variant.apply(solved)
+    except VariantError as error:
+        return f"{label} (variant no longer applies): {error}"
+    folder = work / f"step-{number:02d}-variant-{index}"
+    write_tree(tree, folder)
+    args = (
+        variant.tests + ("--step", str(number))
+        if variant.tests
+        else drill_test_args(number)
     )
-    return (*paths, "--step", str(number), "-m", "not stress")
+    if variant.kind == WRONG:
+        # Its verdict is known at the first failure by behaviour.
+        args += ("--stop-at-behaviour",)
+    runs = [run_pytest(folder, args)]
+    while len(runs) < repeat and _verdict(variant, runs[-1]) is None:
+        runs.append(run_pytest(folder, args))
+    if not keep:
+        shutil.rmtree(folder, ignore_errors=True)
+    problem = _verdict(variant, runs[-1])
+    if problem is None:
+        return None
+    again = f" (run {len(runs)} of {repeat})" if repeat > 1 else ""
+    return f"{label} {problem}{again}"
 
 
-def check_variants(
-    number: int, solved: Tree, variants: list[Variant], work: Path, repeat: int = 1
+def variant_report(
+    number: int, variants: list[Variant], problems: list[str | None]
 ) -> VariantReport:
-    """Run each variant ``repeat`` times: a wrong one must be caught every time."""
-    label = f"step {number:02d}"
+    """Drill ``number``'s tally from each variant's problem (None: judged right)."""
     report = VariantReport()
-    for index, variant in enumerate(variants):
+    for variant, problem in zip(variants, problems, strict=True):
         report.wrong += variant.kind == WRONG
         report.alternatives += variant.kind == ALTERNATIVE
-        try:
-            tree = variant.apply(solved)
-        except VariantError as error:
-            report.problems.append(
-                f"{label}: invariant 6 (variant no longer applies): {error}"
-            )
-            continue
-        folder = work / f"step-{number:02d}-variant-{index}"
-        write_tree(tree, folder)
-        args = variant.tests + ("--step", str(number)) if variant.tests else None
-        runs = [run_pytest(folder, args or drill_test_args(tree, number))]
-        while len(runs) < repeat and _verdict(variant, runs[-1]) is None:
-            runs.append(run_pytest(folder, args or drill_test_args(tree, number)))
-        problem = _verdict(variant, runs[-1])
         if problem is None:
             report.caught += variant.kind == WRONG
             report.accepted += variant.kind == ALTERNATIVE
         else:
-            again = f" (run {len(runs)} of {repeat})" if repeat > 1 else ""
-            report.problems.append(f"{label}: invariant 6 {problem}{again}")
+            report.problems.append(problem)
     if report.wrong < MIN_WRONG or report.alternatives < MIN_ALTERNATIVE:
         report.problems.append(
-            f"{label}: invariant 6: {report.wrong} wrong and {report.alternatives}"
-            f" alternative variant(s); a drill needs at least {MIN_WRONG} and"
-            f" {MIN_ALTERNATIVE} (tests/variants/step_{number:02d}.py)"
+            f"step {number:02d}: invariant 6: {report.wrong} wrong and"
+            f" {report.alternatives} alternative variant(s); a drill needs at least"
+            f" {MIN_WRONG} and {MIN_ALTERNATIVE} (tests/variants/step_{number:02d}.py)"
         )
     return report
 

@@ -22,11 +22,13 @@ import os
 import shutil
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from workshop import tracks
+from workshop import forkrun, tracks
 from workshop.finalcheck import final_equals_main
 from workshop.source import (
     TEST_FILE,
@@ -45,8 +47,13 @@ from workshop.treecheck import (
     write_tree,
 )
 from workshop.typecheck import type_errors
-from workshop.variantcheck import VariantReport, check_variants, variants_by_step
-from workshop.variants import VariantError
+from workshop.variantcheck import (
+    VariantReport,
+    judge_variant,
+    variant_report,
+    variants_by_step,
+)
+from workshop.variants import Variant, VariantError
 from workshop.wording import unstated_matches
 
 RIGHT_REASONS = {"AssertionError", "Failed"}
@@ -206,6 +213,9 @@ def check_final(source: Source, work: Path) -> StepReport:
     return report
 
 
+Progress = Callable[[StepReport, int, int], None]
+
+
 def verify(
     source: Source,
     steps: list[int] | None = None,
@@ -213,7 +223,15 @@ def verify(
     keep: bool = False,
     variants: bool = True,
     repeat: int = 1,
+    progress: Progress | None = None,
 ) -> list[StepReport]:
+    """Check every invariant of the ``steps`` (default: all, and the final tree).
+
+    Each step's check and each of its variants is one job; the longest come
+    first (the final tree, then the later steps, which run more tests), and
+    a step's jobs together, so that ``progress(report, done, total)`` hears
+    of one step after another as soon as all of its jobs are done.
+    """
     numbers = [n for n in source.manifest.numbers if steps is None or n in steps]
     trees = {
         n: (render_tree(source, n), render_tree(source, n, solved=True))
@@ -223,40 +241,81 @@ def verify(
         drill_variants = variants_by_step(source) if variants else {}
     except VariantError as error:
         return [StepReport("variants", "drill variants", problems=[str(error)])]
-    work = Path(tempfile.mkdtemp(prefix="workshop-verify-"))
+    with_final = steps is None or numbers[-1:] == source.manifest.numbers[-1:]
+    work = Path(tempfile.mkdtemp(prefix="workshop-verify-", dir=_memory_folder()))
     try:
-        with ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool:
-            checks = {
-                n: pool.submit(
-                    check_variants,
-                    n,
-                    trees[n][1],
-                    drill_variants.get(n, []),
-                    work,
-                    repeat,
-                )
-                for n in numbers
-                if variants
-            }
-            futures = [
-                pool.submit(check_step, source, n, trees[n][0], work) for n in numbers
-            ]
-            final = (
-                pool.submit(check_final, source, work)
-                if steps is None or numbers[-1:] == source.manifest.numbers[-1:]
-                else None
-            )
-            reports = [future.result() for future in futures]
-            for report, number in zip(reports, numbers, strict=True):
-                if number in checks:
-                    report.variants = checks[number].result()
-                    report.problems += report.variants.problems
-            if final is not None:
-                reports.append(final.result())
+        with (
+            forkrun.servers(),
+            ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool,
+        ):
+            jobs_of: dict[int | None, list[Future]] = {}
+            if with_final:
+                jobs_of[None] = [pool.submit(check_final, source, work)]
+            for n in reversed(numbers):
+                jobs_of[n] = [pool.submit(check_step, source, n, trees[n][0], work)]
+                jobs_of[n] += [
+                    pool.submit(
+                        _timed,
+                        judge_variant,
+                        n,
+                        i,
+                        variant,
+                        trees[n][1],
+                        work,
+                        repeat,
+                        keep,
+                    )
+                    for i, variant in enumerate(drill_variants.get(n, []))
+                ]
+            reports = _gather(jobs_of, drill_variants if variants else None, progress)
     finally:
         if not keep:
             shutil.rmtree(work, ignore_errors=True)
+    ordered = [reports[n] for n in numbers] + ([reports[None]] if with_final else [])
     diff_problems = check_minimal_diffs(source, trees)
     if diff_problems:
-        reports.append(StepReport("diffs", "minimal-diff rule", problems=diff_problems))
+        ordered.append(StepReport("diffs", "minimal-diff rule", problems=diff_problems))
+    return ordered
+
+
+def _memory_folder() -> str | None:
+    """A folder kept in memory (Linux's /dev/shm), or None: the usual temp folder.
+
+    Every tree and every test's temporary files go there; the tests sync
+    thousands of files and databases to disk, which a memory folder makes free.
+    """
+    shm = Path("/dev/shm")
+    return str(shm) if shm.is_dir() and os.access(shm, os.W_OK | os.X_OK) else None
+
+
+def _timed(action: Callable[..., str | None], *args: Any) -> tuple[str | None, float]:
+    started = time.monotonic()
+    return action(*args), time.monotonic() - started
+
+
+def _gather(
+    jobs_of: dict[int | None, list[Future]],
+    drill_variants: dict[int, list[Variant]] | None,
+    progress: Progress | None,
+) -> dict[int | None, StepReport]:
+    """Each step's report, from its check and its variants' verdicts, as they end."""
+    step_of = {job: n for n, jobs in jobs_of.items() for job in jobs}
+    left = {n: len(jobs) for n, jobs in jobs_of.items()}
+    reports: dict[int | None, StepReport] = {}
+    for job in as_completed(step_of):
+        n = step_of[job]
+        left[n] -= 1
+        if left[n]:
+            continue
+        report = jobs_of[n][0].result()
+        if n is not None and drill_variants is not None:
+            judged = [variant_job.result() for variant_job in jobs_of[n][1:]]
+            report.variants = variant_report(
+                n, drill_variants.get(n, []), [problem for problem, _ in judged]
+            )
+            report.problems += report.variants.problems
+            report.seconds += sum(seconds for _, seconds in judged)
+        reports[n] = report
+        if progress is not None:
+            progress(report, len(reports), len(jobs_of))
     return reports

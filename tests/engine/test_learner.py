@@ -141,7 +141,8 @@ def test_check_runs_only_the_current_steps_tests(mini):
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--step", "current"],
         cwd=mini, capture_output=True, text=True, encoding="utf-8"
     )  # fmt: skip
-    assert "1 failed, 2 deselected" in result.stdout
+    # The other steps' files are not even collected.
+    assert "1 failed in " in result.stdout
 
 
 @pytest.mark.parametrize("command", [["start"], ["goto", "2"], ["next"]])

@@ -158,3 +158,45 @@ def test_an_untouched_step_is_expected_even_when_its_failures_are_assertions(min
     assert (
         "your code runs; 1 of 2 checks of step 01 still fail" in run_pytest(mini).stdout
     )
+
+
+def test_step_collects_only_the_files_that_can_hold_the_steps_tests(mini, tmp_path):
+    tests = mini / "tests"
+    (tests / "test_step_00_broken.py").write_text("import no_such_module\n")
+    # A module beside a test file may mark its tests (the contract suite's backends).
+    (tests / "shared").mkdir()
+    (tests / "shared" / "marks.py").write_text(
+        "import pytest\n\nSTEP = pytest.mark.step(1)\n"
+    )
+    (tests / "shared" / "test_shared.py").write_text(
+        "from marks import STEP\n\n\n@STEP\ndef test_shared():\n    pass\n"
+    )
+    report = tmp_path / "report.json"
+    run_pytest(mini, "--step", "1", env={"WORKSHOP_REPORT": str(report)})
+    data = json.loads(report.read_text())
+    assert data["collect_errors"] == []
+    assert sorted(data["tests"]) == [
+        "tests/shared/test_shared.py::test_shared",
+        "tests/test_step_01_mul.py::test_mul_works",
+    ]
+    assert "no_such_module" in run_pytest(mini, "--step", "0").stdout
+
+
+def test_stop_at_behaviour_ends_the_run_at_the_first_failure_not_by_broken_code(
+    mini, tmp_path
+):
+    (mini / "tests" / "test_step_01_more.py").write_text(
+        "def test_a():\n    undefined_name\n\n\ndef test_b():\n    assert False\n\n\n"
+        "def test_c():\n    assert False\n"
+    )
+    report = tmp_path / "report.json"
+    result = run_pytest(
+        mini, "--step", "1", "--stop-at-behaviour", "tests/test_step_01_more.py",
+        env={"WORKSHOP_REPORT": str(report)},
+    )  # fmt: skip
+    assert result.returncode == 1
+    ran = json.loads(report.read_text())["tests"]
+    assert {nodeid.rsplit("::", 1)[1]: t["error"] for nodeid, t in ran.items()} == {
+        "test_a": "NameError",
+        "test_b": "AssertionError",
+    }

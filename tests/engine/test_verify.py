@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+
 from tests.engine.conftest import commit_all
+from workshop import forkrun
 from workshop.source import load_from_dir, load_from_git
+from workshop.treecheck import run_pytest
 from workshop.verify import check_minimal_diffs, verify
 
 
@@ -171,3 +175,38 @@ def test_texts_and_code_may_name_only_steps_the_manifest_lists():
         "final: invariant 7 (unknown step): app/a.py:1 names step 40, which the manifest does not list",
         "final: invariant 7 (unknown step): workshop/steps/01-x.md:1 names step 35, which the manifest does not list",
     ]
+
+
+PROBE = """\
+import json, os, sys
+
+import app.calc
+
+
+def test_probe():
+    seen = {
+        "cwd": os.getcwd(),
+        "path": sys.path[:2],
+        "env": {k: os.environ.get(k) for k in ("PYTHONPATH", "WORKSHOP_REPORT", "X")},
+        "app": app.calc.__file__,
+        "bytecode": sys.dont_write_bytecode,
+    }
+    with open(os.environ["X"], "a") as out:
+        out.write(json.dumps(seen) + "\\n")
+"""
+
+
+def test_a_run_through_a_fork_server_sees_what_a_fresh_run_sees(
+    mini, tmp_path, monkeypatch
+):
+    (mini / "tests" / "test_probe.py").write_text(PROBE)
+    seen = tmp_path / "seen.jsonl"
+    monkeypatch.setenv("X", str(seen))
+    fresh = run_pytest(mini, ("tests/test_probe.py",))
+    with forkrun.servers():
+        served = run_pytest(mini, ("tests/test_probe.py",))
+    assert fresh == served
+    assert fresh["tests"]["tests/test_probe.py::test_probe"]["outcome"] == "passed"
+    first, second = [json.loads(line) for line in seen.read_text().splitlines()]
+    assert first == second
+    assert first["app"] == str(mini / "app" / "calc.py")
