@@ -85,7 +85,9 @@ def stored(engine: Engine) -> list[tuple]:
         return [tuple(row) for row in connection.execute(query)]
 
 
-def orm_methods(engine: Engine, rows: list[dict[str, Any]]) -> dict[str, Callable]:
+def orm_methods(
+    engine: Engine, rows: list[dict[str, Any]]
+) -> dict[str, Callable[[], object]]:
     sessions = make_sessions(engine)
     store_rows = [
         {"sku": r["sku"], "name": r["name"], "price": str(r["price"]),
@@ -138,7 +140,7 @@ def sqlite_raw(path: Path, rows: list[dict[str, Any]]) -> Callable[[], None]:
     return raw
 
 
-def psycopg2_raw(url: str, rows: list[dict[str, Any]], page: int) -> Callable:
+def psycopg2_raw(url: str, rows: list[dict[str, Any]], page: int) -> Callable[[], None]:
     """psycopg2 alone: ``page`` rows a statement (1: its executemany)."""
 
     def raw() -> None:
@@ -156,7 +158,9 @@ def psycopg2_raw(url: str, rows: list[dict[str, Any]], page: int) -> Callable:
     return raw
 
 
-def run(engine: Engine, methods: dict[str, Callable], rounds: int) -> dict[str, Timing]:
+def run(
+    engine: Engine, methods: dict[str, Callable[[], object]], rounds: int
+) -> dict[str, Timing]:
     def side(method: Callable[[], object]) -> Side:
         def prepared() -> Callable[[], object]:
             prepare(engine)
@@ -173,7 +177,9 @@ def run(engine: Engine, methods: dict[str, Callable], rounds: int) -> dict[str, 
     return measure(sides, rounds, same_table, collect=lambda _: stored(engine))
 
 
-def asyncpg_methods(url: str, rows: list[dict[str, Any]]) -> dict[str, Callable]:
+def asyncpg_methods(
+    url: str, rows: list[dict[str, Any]]
+) -> dict[str, Callable[[], object]]:
     async def orm_bulk(engine: Any) -> None:
         async with async_sessionmaker(engine).begin() as session:
             await session.execute(insert(models.Product), rows)
@@ -262,7 +268,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bench.db"
         engine = make_engine(f"sqlite:///{path}")
-        methods: dict[str, Callable] = {
+        methods: dict[str, Callable[[], object]] = {
             **orm_methods(engine, rows),
             RAW: sqlite_raw(path, rows),
         }

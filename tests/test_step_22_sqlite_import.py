@@ -1,6 +1,7 @@
 """Step 22: a CSV imported in one batch; a bad row is named and nothing is half-done."""
 
 import io
+import itertools
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -10,8 +11,11 @@ from app.domain import Product
 from app.errors import DatabaseBusy, DuplicateSku, InvalidCsv, InvalidProduct
 from app.sqlite.commands import export_csv, import_csv
 from app.sqlite.crud import add_product, list_products
-from app.sqlite.csv_import import import_products
+from app.sqlite.csv_export import COLUMNS
+from app.sqlite.csv_import import PlainRows, import_products
 from app.sqlite.db import connect, create_schema
+from app.sqlite.money import to_cents
+from app.sqlite.validation import product_from_fields
 
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
 HEADER = "sku,name,price,category,created_at\n"
@@ -214,3 +218,32 @@ def test_import_csv_names_the_file_in_its_errors(conn, tmp_path):
     assert (caught.value.path, caught.value.line) == (str(bad), 2)
     assert str(caught.value).startswith(f"{bad}, line 2: ")
     assert isinstance(caught.value.__cause__, InvalidProduct)
+
+
+PRICES = ["0", "0.00", "1.5", "01.50", "1.500", "+1", "-1", "1e2", " 1.50", "1,50",
+          "١٢", "999999.99", "1000000.00", "1000000.01", "9" * 12, "9" * 30, "", ".5"]  # fmt: skip
+SKUS = ["A-1", " A-1", "a", "-A", "x" * 40, "x" * 41, "Ä-1", "A 1"]
+NAMES = ["", " ", "Mug", " Mug", "x" * 200, "x" * 201, "Mug\u00a0"]
+CATEGORIES = ["", " ", "tea", " tea", "t" * 101, "te\x00a"]
+STAMPS = ["", "2026-03-01T09:30:00+00:00", "2026-03-01T09:30:00", "2026-03-01 09:30Z",
+          " 2026-03-01T09:30:00+00:00", "yesterday"]  # fmt: skip
+
+
+def test_the_fast_path_takes_only_rows_the_validator_takes_and_stores_the_same():
+    header = COLUMNS
+    plain = PlainRows(header, NOW)
+    taken = 0
+    for cells in itertools.product(SKUS, NAMES, PRICES, CATEGORIES, STAMPS):
+        fast = plain.values(cells)
+        if fast is None:
+            continue
+        taken += 1
+        product = product_from_fields(dict(zip(header, cells, strict=True)), now=NOW)
+        assert fast == (
+            product.sku,
+            product.name,
+            to_cents(product.price),
+            product.category,
+            product.created_at.isoformat(),
+        ), cells
+    assert taken == 216, "each plain combination of the cells above takes it"

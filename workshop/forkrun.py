@@ -11,25 +11,37 @@ from __future__ import annotations
 import contextlib
 import json
 import queue
+import re
 import subprocess
 import sys
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
 SERVER = Path(__file__).with_name("pytest_server.py")
-# Imported once per server. Never a pytest plugin (pytest rewrites its asserts
-# only if it imports it itself) nor anything of the tree.
-PRELOAD = [
-    "pytest",
-    "asyncio",
-    "sqlalchemy",
-    "sqlalchemy.orm",
-    "sqlalchemy.ext.asyncio",
-    "yaml",
-    "pydantic",
-    "psycopg2",
-    "asyncpg",
-]
+# What a server imports once: pytest, then the modules of the workshop's
+# dependencies (by distribution name) that its tests import. Never a pytest
+# plugin (pytest rewrites its asserts only if it imports it itself), nor
+# anything of the tree.
+ALWAYS = ["pytest", "asyncio"]
+MODULES = {
+    "sqlalchemy": ["sqlalchemy", "sqlalchemy.orm", "sqlalchemy.ext.asyncio"],
+    "pyyaml": ["yaml"],
+    "pydantic": ["pydantic"],
+    "psycopg2-binary": ["psycopg2"],
+    "asyncpg": ["asyncpg"],
+}
+
+
+def preload_for(pyproject: str) -> list[str]:
+    """The modules to import in advance for a project with this pyproject.toml."""
+    needs = tomllib.loads(pyproject).get("project", {}).get("dependencies", [])
+    names = {
+        re.split(r"[^A-Za-z0-9._-]", need, maxsplit=1)[0].lower() for need in needs
+    }
+    return ALWAYS + [
+        module for name in sorted(names) for module in MODULES.get(name, [])
+    ]
 
 
 class ServerGone(RuntimeError):
@@ -37,9 +49,9 @@ class ServerGone(RuntimeError):
 
 
 class _Server:
-    def __init__(self, env: dict[str, str]) -> None:
+    def __init__(self, env: dict[str, str], preload: list[str]) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-P", str(SERVER), *PRELOAD],
+            [sys.executable, "-P", str(SERVER), *preload],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -66,7 +78,8 @@ class _Server:
 
 
 class _Pool:
-    def __init__(self) -> None:
+    def __init__(self, preload: list[str]) -> None:
+        self.preload = preload
         self.idle: queue.SimpleQueue[_Server] = queue.SimpleQueue()
         self.started: list[_Server] = []
 
@@ -74,7 +87,7 @@ class _Pool:
         try:
             return self.idle.get_nowait()
         except queue.Empty:
-            server = _Server(env)
+            server = _Server(env, self.preload)
             self.started.append(server)
             return server
 
@@ -83,10 +96,11 @@ _pool: _Pool | None = None
 
 
 @contextlib.contextmanager
-def servers() -> Iterator[None]:
-    """Runs of pytest inside this block go through fork servers."""
+def servers(preload: list[str] = ALWAYS) -> Iterator[None]:
+    """Runs of pytest inside this block go through fork servers that have
+    imported ``preload`` (see preload_for())."""
     global _pool
-    _pool = _Pool()
+    _pool = _Pool(preload)
     try:
         yield
     finally:

@@ -245,7 +245,7 @@ def verify(
     work = Path(tempfile.mkdtemp(prefix="workshop-verify-", dir=_memory_folder()))
     try:
         with (
-            forkrun.servers(),
+            forkrun.servers(forkrun.preload_for(_pyproject(source))),
             ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool,
         ):
             jobs_of: dict[int | None, list[Future]] = {}
@@ -276,6 +276,11 @@ def verify(
     if diff_problems:
         ordered.append(StepReport("diffs", "minimal-diff rule", problems=diff_problems))
     return ordered
+
+
+def _pyproject(source: Source) -> str:
+    item = source.files.get("pyproject.toml")
+    return item.data.decode("utf-8") if item is not None else ""
 
 
 def _memory_folder() -> str | None:

@@ -25,7 +25,7 @@ VARIANTS = [
             except sqlite3.Error as error:
                 sku = str(at["sku"])
                 raise InvalidCsv(
-                    "taken", line=int(at["line"]), column="sku", value=sku
+                    "taken", line=reader.line_num, column="sku", value=sku
                 ) from store_error(error, sku)
     return inserted
     with transaction(conn, "IMMEDIATE"):
@@ -55,10 +55,10 @@ VARIANTS = [
         replace_text(
             IMPORT,
             old="""            raise InvalidCsv(
-                str(problem), line=int(at["line"]), column="sku", value=sku
+                str(problem), line=reader.line_num, column="sku", value=sku
             ) from problem
 """,
-            new="""            raise InvalidCsv(f"line {at['line']}: {problem}") from problem
+            new="""            raise InvalidCsv(f"line {reader.line_num}: {problem}") from problem
 """,
         ),
     ),
@@ -66,8 +66,8 @@ VARIANTS = [
         "line numbers that do not count the header",
         replace_text(
             IMPORT,
-            old='            at.update(line=reader.line_num, sku=fields.get("sku") or "")\n',
-            new='            at.update(line=reader.line_num - 1, sku=fields.get("sku") or "")\n',
+            old='str(problem), line=reader.line_num, column="sku"',
+            new='str(problem), line=reader.line_num - 1, column="sku"',
         ),
     ),
     wrong(
@@ -105,6 +105,22 @@ VARIANTS = [
                 "        except sqlite3.Error as error:\n"
             ),
             new="        except sqlite3.Error as error:\n",
+        ),
+    ),
+    wrong(
+        "the fast path alone, with no validator behind it",
+        replace_text(
+            IMPORT,
+            old="plain.values(cells) or checked(cells)",
+            new="plain.values(cells)",
+        ),
+    ),
+    alternative(
+        "no fast path: every row through product_from_fields()",
+        replace_text(
+            IMPORT,
+            old="plain.values(cells) or checked(cells)",
+            new="checked(cells)",
         ),
     ),
     alternative(
