@@ -142,7 +142,7 @@ VARIANTS = [
                 try:
                     columns = list(reader.fieldnames or [])
                 except csv.Error as error:
-                    raise InvalidCsv(str(error), line=reader.line_num) from error
+                    raise InvalidCsv(str(error), line=reader.reader.line_num) from error
                 for column in REQUIRED:
                     if column not in columns:
                         raise InvalidCsv(f"no {column} column", line=1, column=column)
@@ -190,7 +190,7 @@ VARIANTS = [
                             conn.executemany(INSERT, batch)
                             count += len(batch)
                     except csv.Error as error:
-                        raise InvalidCsv(str(error), line=reader.line_num) from error
+                        raise InvalidCsv(str(error), line=reader.reader.line_num) from error
                 return count
             ''',
         ),
