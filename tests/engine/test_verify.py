@@ -191,7 +191,7 @@ def test_probe():
         "app": app.calc.__file__,
         "bytecode": sys.dont_write_bytecode,
     }
-    with open(os.environ["X"], "a") as out:
+    with open(os.environ["X"], "a", encoding="utf-8") as out:
         out.write(json.dumps(seen) + "\\n")
 """
 
