@@ -63,6 +63,8 @@ class FileProductRepository(ProductRepository):
     A missing file is an empty catalog.
     """
 
+    _products: dict[str, Product]  # the catalog as last read or written, by SKU
+
     # >>> solution 04
     def __init__(self, path: Path, *, lock_timeout: float = LOCK_TIMEOUT) -> None:
         """Open the catalog at ``path``; CorruptFile if the file cannot be read
