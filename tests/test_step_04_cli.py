@@ -151,6 +151,7 @@ def test_a_file_or_sqlite_store_never_imports_sqlalchemy(tmp_path, target):
         capture_output=True,
         text=True,
         check=True,
+        encoding="utf-8",
     )
     assert "no products" in run.stdout
     assert "'sqlalchemy'" not in run.stdout.splitlines()[-1]

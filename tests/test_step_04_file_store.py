@@ -450,7 +450,7 @@ def test_leftovers_of_killed_writers_are_removed_and_nothing_else(tmp_path):
         tmp_path / ".catalog.json.k3j_x9a2.tmp.keep",
     ]
     for file in leftovers + others:
-        file.write_text("half a catalog")
+        file.write_text("half a catalog", encoding="utf-8")
     FileProductRepository(path).add(make(sku="B-1"))
     assert not any(file.exists() for file in leftovers)
     assert all(file.exists() for file in others), "only atomic_write_bytes()'s names"

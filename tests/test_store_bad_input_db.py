@@ -42,6 +42,7 @@ def store(*args: str, cwd: Path) -> subprocess.Popen[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        encoding="utf-8",
     )
 
 
@@ -102,7 +103,9 @@ def a_foreign_file(folder: Path, schema: str) -> Path:
 
 def a_csv(folder: Path) -> Path:
     path = folder / "in.csv"
-    path.write_text(HEADER + "MUG-1,Mug,8.00,,2026-03-01T09:30:00+00:00\n")
+    path.write_text(
+        HEADER + "MUG-1,Mug,8.00,,2026-03-01T09:30:00+00:00\n", encoding="utf-8"
+    )
     return path
 
 
@@ -146,7 +149,7 @@ def their_products_file(folder: Path) -> contextlib.AbstractContextManager[objec
 
 
 def not_sqlite(folder: Path) -> contextlib.AbstractContextManager[object]:
-    (folder / "store.db").write_text("not a database at all " * 100)
+    (folder / "store.db").write_text("not a database at all " * 100, encoding="utf-8")
     return contextlib.nullcontext()
 
 
@@ -203,6 +206,7 @@ def test_a_database_locked_by_another_process_is_one_clear_line(tmp_path):
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
+        encoding="utf-8",
     )
     try:
         assert holder.stdout is not None

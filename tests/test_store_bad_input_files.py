@@ -242,6 +242,7 @@ def run_case(case: Case, folder: Path) -> Run:
         capture_output=True,
         text=True,
         timeout=120,
+        encoding="utf-8",
     )
     return Run(path, before, mode, listed, result)
 

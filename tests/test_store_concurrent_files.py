@@ -42,6 +42,7 @@ def test_two_processes_adding_at_once_lose_nothing(tmp_path, suffix):
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            encoding="utf-8",
         )
         for prefix in ("A", "B")
     ]

@@ -56,6 +56,7 @@ class _Server:
             stdout=subprocess.PIPE,
             env=env,
             text=True,
+            encoding="utf-8",
         )
 
     def run(self, request: dict[str, object]) -> int:

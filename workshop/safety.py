@@ -69,7 +69,11 @@ def _sequence(gitdir: Path) -> list[tuple[str, str, str, str]]:
     todo = gitdir / "sequencer" / "todo"
     if not todo.exists():
         return []
-    command = "revert" if todo.read_text().startswith("revert") else "cherry-pick"
+    command = (
+        "revert"
+        if todo.read_text(encoding="utf-8").startswith("revert")
+        else "cherry-pick"
+    )
     what = f"a {command} of several commits"
     return [("sequencer", what, f"git {command} --continue", f"git {command} --abort")]
 

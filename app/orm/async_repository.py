@@ -4,13 +4,18 @@
 from __future__ import annotations
 
 import builtins
-from typing import Any, Protocol, cast, runtime_checkable
+from typing import (
+    Any,  # solution 34
+    Protocol,
+    cast,  # solution 34
+    runtime_checkable,
+)
 
 from sqlalchemy import (
     select,
     update,  # solution 34
 )
-from sqlalchemy.engine import CursorResult
+from sqlalchemy.engine import CursorResult  # solution 34
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload  # solution 34

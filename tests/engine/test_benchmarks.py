@@ -34,6 +34,7 @@ def test_a_benchmark_runs_at_a_tiny_size(script, args, printed):
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
+        encoding="utf-8",
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert printed in result.stdout

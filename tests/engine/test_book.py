@@ -54,12 +54,16 @@ def test_the_real_texts_make_a_book_with_objectives_folded_hints_and_no_broken_l
 
 def test_the_instructor_view_adds_the_notes(tmp_path):
     book.write_book(ROOT, tmp_path / "book", instructor=True)
-    assert "Typical mistakes" in (tmp_path / "book" / "step-07.html").read_text()
+    assert "Typical mistakes" in (tmp_path / "book" / "step-07.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_broken_link_is_named_and_a_foreign_folder_refused(tmp_path):
     (tmp_path / "site").mkdir()
-    (tmp_path / "site" / "a.html").write_text('<a href="nowhere.html">x</a>')
+    (tmp_path / "site" / "a.html").write_text(
+        '<a href="nowhere.html">x</a>', encoding="utf-8"
+    )
     assert book.broken_links(tmp_path / "site") == ["a.html -> nowhere.html"]
     with pytest.raises(book.BookError, match="not empty"):
         book.write_book(ROOT, tmp_path / "site")

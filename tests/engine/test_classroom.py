@@ -99,12 +99,18 @@ def test_the_room_survives_a_fix_mid_session(room, capfd):
     drilling, ahead = clone(room, "drilling"), clone(room, "ahead")
     assert run(drilling, capfd, "goto", "1")[0] == 0
     calc = drilling / "app" / "calc.py"
-    calc.write_text(calc.read_text() + "# my uncommitted attempt\n")
+    calc.write_text(
+        calc.read_text(encoding="utf-8") + "# my uncommitted attempt\n",
+        encoding="utf-8",
+    )
     assert run(ahead, capfd, "goto", "2")[0] == 0
     git(ahead, "branch", "--delete", "--force", "main")
 
     text = instructor / "workshop" / "steps" / "01-mul.md"
-    text.write_text(text.read_text().replace("Why mul", "Why mul()"))
+    text.write_text(
+        text.read_text(encoding="utf-8").replace("Why mul", "Why mul()"),
+        encoding="utf-8",
+    )
     commit_all(instructor, "a typo in step 01")
     code, said = run(instructor, capfd, "build")
     assert code == 2 and "`workshop build --force` moves them" in said
@@ -132,7 +138,7 @@ def test_the_room_survives_a_fix_mid_session(room, capfd):
     )
     assert refs(drilling) == refs(instructor), "tags and solutions as published"
     assert git(drilling, "rev-parse", "learn/step-01") == before
-    assert calc.read_text().endswith("# my uncommitted attempt\n")
+    assert calc.read_text(encoding="utf-8").endswith("# my uncommitted attempt\n")
 
     rebase = said.split("to take the change into it: `")[1].split("`")[0]
     assert rebase == f"git rebase --autostash --onto step-01 {old[:12]}"
@@ -140,8 +146,10 @@ def test_the_room_survives_a_fix_mid_session(room, capfd):
         ["git", *IDENTITY, *shlex.split(rebase)[1:]], cwd=drilling, check=True,
         capture_output=True,
     )  # fmt: skip
-    assert calc.read_text().endswith("# my uncommitted attempt\n")
-    assert "Why mul()" in (drilling / "workshop" / "steps" / "01-mul.md").read_text()
+    assert calc.read_text(encoding="utf-8").endswith("# my uncommitted attempt\n")
+    assert "Why mul()" in (drilling / "workshop" / "steps" / "01-mul.md").read_text(
+        encoding="utf-8"
+    )
     assert git(drilling, "rev-parse", "HEAD") == git(
         drilling, "rev-parse", "step-01^{}"
     )
@@ -207,7 +215,10 @@ def test_publish_is_all_or_nothing(room, capfd):
     git(other, "push", "--quiet", "origin", "main")
     instructor = room / "instructor"
     text = instructor / "workshop" / "steps" / "01-mul.md"
-    text.write_text(text.read_text().replace("Why mul", "Why mul()"))
+    text.write_text(
+        text.read_text(encoding="utf-8").replace("Why mul", "Why mul()"),
+        encoding="utf-8",
+    )
     commit_all(instructor, "a typo in step 01")
     assert run(instructor, capfd, "build", "--force")[0] == 0
     before = git(room / "class.git", "for-each-ref")
@@ -217,5 +228,5 @@ def test_publish_is_all_or_nothing(room, capfd):
 
 
 def commit_all_with(repo: Path, path: str, text: str) -> None:
-    (repo / path).write_text(text)
+    (repo / path).write_text(text, encoding="utf-8")
     commit_all(repo, path)

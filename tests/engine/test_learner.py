@@ -237,7 +237,7 @@ def test_tags_fetched_from_a_class_remote_are_used_and_the_solutions_built_alike
 def test_commits_on_a_detached_head_are_saved_on_a_branch_whose_name_is_printed(mini):
     learner.goto(1, mini)
     git(mini, "checkout", "--quiet", "--detach", "step-01")
-    (mini / "app" / "calc.py").write_text("my detached commit\n")
+    (mini / "app" / "calc.py").write_text("my detached commit\n", encoding="utf-8")
     mine = commit_all(mini, "work on a detached HEAD")
     said = "\n".join(learner.goto(2, mini))
     branch = f"learn/saved-{mine[:7]}"
@@ -248,10 +248,10 @@ def test_commits_on_a_detached_head_are_saved_on_a_branch_whose_name_is_printed(
 def test_staged_changes_are_saved_in_a_commit_of_their_own_before_the_rest(mini):
     learner.goto(1, mini)
     calc = mini / "app" / "calc.py"
-    calc.write_text("staged\n")
+    calc.write_text("staged\n", encoding="utf-8")
     git(mini, "add", "app/calc.py")
-    calc.write_text("staged, then edited\n")
-    (mini / "new.txt").write_text("untracked\n")
+    calc.write_text("staged, then edited\n", encoding="utf-8")
+    (mini / "new.txt").write_text("untracked\n", encoding="utf-8")
     said = "\n".join(learner.goto(2, mini))
     assert "what you had staged in a commit of its own, first" in said
     assert git(mini, "log", "-2", "--format=%s", "learn/step-01").splitlines() == [
@@ -268,15 +268,19 @@ def test_staged_changes_are_saved_in_a_commit_of_their_own_before_the_rest(mini)
 )
 def test_secrets_and_local_state_are_never_saved_even_when_not_ignored(mini, secret):
     learner.goto(1, mini)
-    (mini / ".gitignore").write_text("__pycache__/\n")  # a learner's edit
+    (mini / ".gitignore").write_text(
+        "__pycache__/\n", encoding="utf-8"
+    )  # a learner's edit
     (mini / secret).parent.mkdir(parents=True, exist_ok=True)
-    (mini / secret).write_text("PASSWORD=hunter2\n")
-    (mini / "app" / "calc.py").write_text("work\n")
+    (mini / secret).write_text("PASSWORD=hunter2\n", encoding="utf-8")
+    (mini / "app" / "calc.py").write_text("work\n", encoding="utf-8")
     git(mini, "add", "--force", secret)  # even when staged by hand
     learner.goto(2, mini)
     saved = git(mini, "ls-tree", "-r", "--name-only", "learn/step-01").splitlines()
     assert secret not in saved and ".gitignore" in saved
-    assert (mini / secret).read_text() == "PASSWORD=hunter2\n", "it stays in the tree"
+    assert (mini / secret).read_text(encoding="utf-8") == "PASSWORD=hunter2\n", (
+        "it stays in the tree"
+    )
 
 
 def test_the_steps_gitignore_covers_secrets_databases_catalogs_and_the_venv(mini):
@@ -286,30 +290,33 @@ def test_the_steps_gitignore_covers_secrets_databases_catalogs_and_the_venv(mini
     result = subprocess.run(
         ["git", "check-ignore", "--no-index", "--stdin"], cwd=mini,
         input="\n".join(names), capture_output=True, text=True,
+    encoding="utf-8",
     )  # fmt: skip
     assert result.stdout.splitlines() == names
-    assert (mini / ".gitignore").read_text() == (ROOT / ".gitignore").read_text()
+    assert (mini / ".gitignore").read_text(encoding="utf-8") == (
+        ROOT / ".gitignore"
+    ).read_text(encoding="utf-8")
 
 
 def test_a_checkout_that_would_overwrite_an_ignored_file_is_refused(mini):
     learner.goto(2, mini)
-    (mini / "local.db").write_text("committed by hand\n")
+    (mini / "local.db").write_text("committed by hand\n", encoding="utf-8")
     git(mini, "add", "--force", "local.db")
     git(mini, *IDENTITY, "commit", "--quiet", "-m", "tracked db")
     learner.goto(1, mini)
-    (mini / "local.db").write_text("my data\n")
+    (mini / "local.db").write_text("my data\n", encoding="utf-8")
     with pytest.raises(git_module.GitError, match="local.db"):
         learner.goto(2, mini)
-    assert (mini / "local.db").read_text() == "my data\n"
+    assert (mini / "local.db").read_text(encoding="utf-8") == "my data\n"
 
 
 def test_a_failing_git_command_reports_git_s_own_words_even_on_stdout(mini):
     learner.goto(1, mini)
     git(mini, "branch", "other")
-    (mini / "app" / "calc.py").write_text("mine\n")
+    (mini / "app" / "calc.py").write_text("mine\n", encoding="utf-8")
     git(mini, *IDENTITY, "commit", "--quiet", "-am", "mine")
     git(mini, "checkout", "--quiet", "other")
-    (mini / "app" / "calc.py").write_text("theirs\n")
+    (mini / "app" / "calc.py").write_text("theirs\n", encoding="utf-8")
     git(mini, *IDENTITY, "commit", "--quiet", "-am", "theirs")
     subprocess.run(
         ["git", *IDENTITY, "merge", "learn/step-01"], cwd=mini, capture_output=True
@@ -331,10 +338,10 @@ def test_goto_refuses_mid_operation_naming_how_to_finish_or_abort(
 ):
     learner.goto(1, mini)
     git(mini, "branch", "other")
-    (mini / "app" / "calc.py").write_text("mine\n")
+    (mini / "app" / "calc.py").write_text("mine\n", encoding="utf-8")
     git(mini, *IDENTITY, "commit", "--quiet", "-am", "mine")
     git(mini, "checkout", "--quiet", "other")
-    (mini / "app" / "calc.py").write_text("theirs\n")
+    (mini / "app" / "calc.py").write_text("theirs\n", encoding="utf-8")
     git(mini, *IDENTITY, "commit", "--quiet", "-am", "theirs")
     git(mini, "checkout", "--quiet", "learn/step-01")
     subprocess.run(
@@ -343,4 +350,6 @@ def test_goto_refuses_mid_operation_naming_how_to_finish_or_abort(
     with pytest.raises(safety.Refused) as refused:
         learner.goto(2, mini)
     assert f"finish it (`{finish}`) or abort it (`{abort}`)" in str(refused.value)
-    assert "<<<<<<<" in (mini / "app" / "calc.py").read_text(), "nothing committed"
+    assert "<<<<<<<" in (mini / "app" / "calc.py").read_text(encoding="utf-8"), (
+        "nothing committed"
+    )

@@ -162,18 +162,22 @@ def test_an_untouched_step_is_expected_even_when_its_failures_are_assertions(min
 
 def test_step_collects_only_the_files_that_can_hold_the_steps_tests(mini, tmp_path):
     tests = mini / "tests"
-    (tests / "test_step_00_broken.py").write_text("import no_such_module\n")
+    (tests / "test_step_00_broken.py").write_text(
+        "import no_such_module\n", encoding="utf-8"
+    )
     # A module beside a test file may mark its tests (the contract suite's backends).
     (tests / "shared").mkdir()
     (tests / "shared" / "marks.py").write_text(
-        "import pytest\n\nSTEP = pytest.mark.step(1)\n"
+        "import pytest\n\nSTEP = pytest.mark.step(1)\n",
+        encoding="utf-8",
     )
     (tests / "shared" / "test_shared.py").write_text(
-        "from marks import STEP\n\n\n@STEP\ndef test_shared():\n    pass\n"
+        "from marks import STEP\n\n\n@STEP\ndef test_shared():\n    pass\n",
+        encoding="utf-8",
     )
     report = tmp_path / "report.json"
     run_pytest(mini, "--step", "1", env={"WORKSHOP_REPORT": str(report)})
-    data = json.loads(report.read_text())
+    data = json.loads(report.read_text(encoding="utf-8"))
     assert data["collect_errors"] == []
     assert sorted(data["tests"]) == [
         "tests/shared/test_shared.py::test_shared",
@@ -187,7 +191,8 @@ def test_stop_at_behaviour_ends_the_run_at_the_first_failure_not_by_broken_code(
 ):
     (mini / "tests" / "test_step_01_more.py").write_text(
         "def test_a():\n    undefined_name\n\n\ndef test_b():\n    assert False\n\n\n"
-        "def test_c():\n    assert False\n"
+        "def test_c():\n    assert False\n",
+        encoding="utf-8",
     )
     report = tmp_path / "report.json"
     result = run_pytest(
@@ -195,7 +200,7 @@ def test_stop_at_behaviour_ends_the_run_at_the_first_failure_not_by_broken_code(
         env={"WORKSHOP_REPORT": str(report)},
     )  # fmt: skip
     assert result.returncode == 1
-    ran = json.loads(report.read_text())["tests"]
+    ran = json.loads(report.read_text(encoding="utf-8"))["tests"]
     assert {nodeid.rsplit("::", 1)[1]: t["error"] for nodeid, t in ran.items()} == {
         "test_a": "NameError",
         "test_b": "AssertionError",

@@ -28,7 +28,7 @@ SECRETS = {
 
 def _write(repo: Path, path: str, text: str) -> None:
     (repo / path).parent.mkdir(parents=True, exist_ok=True)
-    (repo / path).write_text(text)
+    (repo / path).write_text(text, encoding="utf-8")
 
 
 def _commit(repo: Path, path: str, text: str, message: str = "mine") -> None:
@@ -174,7 +174,10 @@ def prepared(tmp_path_factory) -> Callable[[str], Path]:
             commit_all(base, "the mini workshop")
             build(base)
             text = base / "workshop" / "steps" / "01-mul.md"
-            text.write_text(text.read_text().replace("Why mul", "Why mul()"))
+            text.write_text(
+                text.read_text(encoding="utf-8").replace("Why mul", "Why mul()"),
+                encoding="utf-8",
+            )
             commit_all(base, "a typo fixed in step 01")
             git(base, "repack", "-a", "-d", "-q")  # few files: quick copies
             shutil.rmtree(base / ".git" / "hooks")

@@ -61,7 +61,8 @@ def test_a_cut_without_a_bridge_and_a_day_too_long_are_named(tmp_path):
     (tmp_path / tracks.TRACKS).write_text(
         "[requires]\n13 = [12]\n\n"
         '[[track]]\nname = "cut"\ntitle = "t"\ndays = 1\nsteps = [11, 13]\n\n'
-        '[[track]]\nname = "long"\ntitle = "t"\ndays = 1\nsteps = "all"\n'
+        '[[track]]\nname = "long"\ntitle = "t"\ndays = 1\nsteps = "all"\n',
+        encoding="utf-8",
     )
     found = tracks.problems(tracks.load_tracks(tmp_path, manifest.numbers), manifest)
     assert any("step 13 requires 12" in p for p in found)
@@ -79,7 +80,7 @@ def test_a_cut_without_a_bridge_and_a_day_too_long_are_named(tmp_path):
 )  # fmt: skip
 def test_a_wrong_key_or_type_in_the_tracks_file_is_named(tmp_path, toml, key):
     (tmp_path / "workshop").mkdir()
-    (tmp_path / tracks.TRACKS).write_text(toml)
+    (tmp_path / tracks.TRACKS).write_text(toml, encoding="utf-8")
     with pytest.raises(tracks.TrackError) as error:
         tracks.load_tracks(tmp_path, [0, 1, 2])
     assert key in str(error.value)
@@ -102,7 +103,7 @@ steps = [0, 2]
 
 @pytest.fixture
 def mini_on_track(mini, monkeypatch):
-    (mini / tracks.TRACKS).write_text(MINI_TRACKS)
+    (mini / tracks.TRACKS).write_text(MINI_TRACKS, encoding="utf-8")
     learner.git.run("add", "-A", cwd=mini)
     learner.git.run(
         "commit", "-qm", "tracks", cwd=mini, env=learner.git.identity_env(mini)
@@ -135,5 +136,5 @@ def test_verify_sees_the_problems_and_a_missing_file_is_no_track(tmp_path):
     manifest, _ = real()
     assert tracks.check(tmp_path, manifest) == []  # no tracks file: no tracks
     (tmp_path / "workshop").mkdir()
-    (tmp_path / tracks.TRACKS).write_text("[[track]]\nname = 1\n")
+    (tmp_path / tracks.TRACKS).write_text("[[track]]\nname = 1\n", encoding="utf-8")
     assert any("track.0.name" in p for p in tracks.check(tmp_path, manifest))

@@ -191,7 +191,7 @@ def test_probe():
         "app": app.calc.__file__,
         "bytecode": sys.dont_write_bytecode,
     }
-    with open(os.environ["X"], "a") as out:
+    with open(os.environ["X"], "a", encoding="utf-8") as out:
         out.write(json.dumps(seen) + "\\n")
 """
 
@@ -199,7 +199,7 @@ def test_probe():
 def test_a_run_through_a_fork_server_sees_what_a_fresh_run_sees(
     mini, tmp_path, monkeypatch
 ):
-    (mini / "tests" / "test_probe.py").write_text(PROBE)
+    (mini / "tests" / "test_probe.py").write_text(PROBE, encoding="utf-8")
     seen = tmp_path / "seen.jsonl"
     monkeypatch.setenv("X", str(seen))
     fresh = run_pytest(mini, ("tests/test_probe.py",))
@@ -207,6 +207,8 @@ def test_a_run_through_a_fork_server_sees_what_a_fresh_run_sees(
         served = run_pytest(mini, ("tests/test_probe.py",))
     assert fresh == served
     assert fresh["tests"]["tests/test_probe.py::test_probe"]["outcome"] == "passed"
-    first, second = [json.loads(line) for line in seen.read_text().splitlines()]
+    first, second = [
+        json.loads(line) for line in seen.read_text(encoding="utf-8").splitlines()
+    ]
     assert first == second
     assert first["app"] == str(mini / "app" / "calc.py")
