@@ -173,6 +173,17 @@ def _as_owner(command: list[str]) -> list[str]:
     ]
 
 
+def _reachable_temp() -> str | None:
+    """Where 'nobody' can reach a cluster: TMPDIR, unless a folder on its path
+    is closed to others (verify's own temp folders are), then /tmp."""
+    if os.geteuid() != 0:
+        return None
+    base = Path(tempfile.gettempdir()).resolve()
+    if all(folder.stat().st_mode & 0o001 for folder in [base, *base.parents]):
+        return None
+    return "/tmp"
+
+
 @contextlib.contextmanager
 def throwaway_cluster() -> Iterator[Server]:
     """Start a private cluster (trust auth, 127.0.0.1, a free port); remove it afterwards."""
@@ -181,7 +192,7 @@ def throwaway_cluster() -> Iterator[Server]:
         raise NoServer(
             f"PostgreSQL's initdb and pg_ctl are not installed; {HOW_TO_ENABLE}"
         )
-    home = Path(tempfile.mkdtemp(prefix="workshop-pg-"))
+    home = Path(tempfile.mkdtemp(prefix="workshop-pg-", dir=_reachable_temp()))
     if os.geteuid() == 0:
         nobody = pwd.getpwnam("nobody")
         os.chown(home, nobody.pw_uid, nobody.pw_gid)
