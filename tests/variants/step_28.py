@@ -89,8 +89,8 @@ VARIANTS = [
         ),
         replace_text(
             MODELS,
-            old="from typing import Annotated\n",
-            new="from typing import Annotated, Optional\n\nfrom sqlalchemy import UniqueConstraint, text\n",
+            old="from typing import Annotated, Any, ClassVar\n",
+            new="from typing import Annotated, Any, ClassVar, Optional\n\nfrom sqlalchemy import UniqueConstraint, text\n",
         ),
     ),
 ]
