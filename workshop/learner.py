@@ -223,10 +223,7 @@ def hint(level: int | None, path: Path | None = None) -> list[str]:
     available = hints(current.root, step)
     if not available:
         raise LearnerError(f"{step.text_path} has no hints")
-    seen_file = (
-        Path(git.out("rev-parse", "--absolute-git-dir", cwd=current.root))
-        / "workshop-hints.json"
-    )
+    seen_file = git.git_dir(current.root) / "workshop-hints.json"
     seen = (
         json.loads(seen_file.read_text(encoding="utf-8")) if seen_file.exists() else {}
     )

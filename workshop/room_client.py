@@ -21,7 +21,7 @@ TIMEOUT = 1.0  # seconds; a learner's check never waits longer for the room
 
 
 def config_path(root: Path) -> Path:
-    return root / git.out("rev-parse", "--git-path", CONFIG, cwd=root)
+    return git.git_dir(root) / CONFIG
 
 
 def join(root: Path, url: str, seat: int, token: str) -> str:

@@ -45,7 +45,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def _choice_file(root: Path) -> Path:
-    return root / git.out("rev-parse", "--git-path", CHOICE, cwd=root)
+    return git.git_dir(root) / CHOICE
 
 
 def _track(root: Path, name: str) -> Track:
