@@ -273,3 +273,58 @@ def test_a_bad_file_is_one_clear_line_and_nothing_changes(runs, case):
     after = sorted(p.name for p in run.path.parent.iterdir())
     lock = f".{run.path.name}.lock"
     assert [n for n in after if n != lock] == run.folder_before, "nothing was left"
+
+
+# The other JSON files the store reads back (the graph, a cart session,
+# customers and their orders) refuse the same hostile documents as the
+# catalog: CorruptFile naming the problem, never a RecursionError, a
+# ValueError or a silently dropped duplicate key.
+HOSTILE_JSON = {
+    "key-twice": '{"format": "a", "format": "b"}',
+    "nested-too-deep": "[" * 200_000 + "]" * 200_000,
+    "number-too-long": "[" + "9" * 5_000 + "]",
+    "not-json": "{nope",
+    "not-utf8": b"\xff\xfe{}",
+}
+
+
+def _write(path: Path, content: str | bytes) -> Path:
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("content", HOSTILE_JSON.values(), ids=HOSTILE_JSON.keys())
+def test_hostile_json_is_a_corrupt_graph(tmp_path, content):
+    from app.errors import CorruptFile
+    from app.files.graph_json import load_graph
+
+    path = _write(tmp_path / "graph.json", content)
+    with pytest.raises(CorruptFile):
+        load_graph(path)
+
+
+@pytest.mark.parametrize("content", HOSTILE_JSON.values(), ids=HOSTILE_JSON.keys())
+def test_hostile_json_is_a_corrupt_cart_session(tmp_path, content):
+    from app.errors import CorruptFile
+    from app.files.session_store import resume_session, session_path
+
+    path = _write(session_path(tmp_path, "s1"), content)
+    before = path.read_bytes()
+    with pytest.raises(CorruptFile) as caught:
+        resume_session(tmp_path, "s1", "ada")
+    assert str(path) in str(caught.value)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("content", HOSTILE_JSON.values(), ids=HOSTILE_JSON.keys())
+def test_hostile_json_is_a_corrupt_customers_file(tmp_path, content):
+    from app.errors import CorruptFile
+    from app.files.orders_store import load_customers_json
+
+    path = _write(tmp_path / "customers.json", content)
+    with pytest.raises(CorruptFile) as caught:
+        load_customers_json(path)
+    assert str(path) in str(caught.value)

@@ -9,6 +9,7 @@ from typing import Any
 
 from app.errors import CorruptFile
 from app.files.atomic import atomic_write_bytes
+from app.files.json_store import read_json
 from app.graph import CatalogGraph, Category, ProductNode
 
 FORMAT = "persistence-drills/catalog-graph"
@@ -134,8 +135,8 @@ def dumps_graph(graph: CatalogGraph) -> str:
 def loads_graph(text: str) -> CatalogGraph:
     """Parse a document written by dumps_graph(); CorruptFile if it is not one."""
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
+        document = read_json(text)
+    except ValueError as error:
         raise CorruptFile(f"not valid JSON: {error}") from None
     return graph_from_document(document)
 
@@ -146,5 +147,11 @@ def save_graph(graph: CatalogGraph, path: Path) -> None:
 
 
 def load_graph(path: Path) -> CatalogGraph:
-    """Read a graph written by save_graph()."""
-    return loads_graph(Path(path).read_text(encoding="utf-8"))
+    """Read a graph written by save_graph(); CorruptFile naming the file if
+    it is not one."""
+    try:
+        return loads_graph(Path(path).read_text(encoding="utf-8"))
+    except UnicodeDecodeError as error:
+        raise CorruptFile(f"{path} is not UTF-8 text: {error}") from None
+    except CorruptFile as error:
+        raise CorruptFile(f"{path}: {error}") from None

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import json  # solution 03
+import json
 from collections.abc import Iterable
 from datetime import datetime  # solution 03
 from pathlib import Path
@@ -65,6 +65,19 @@ def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         twice = next(key for key in keys if keys.count(key) > 1)
         raise CorruptFile(f"the key {twice!r} appears twice in one object")
     return document
+
+
+def read_json(text: str) -> Any:
+    """``json.loads`` for files the store reads back: ValueError, naming the
+    problem, for bad JSON, a key named twice in one object (json.loads keeps
+    the last one without a word), a number too long to convert, and nesting
+    too deep for the decoder (a RecursionError otherwise)."""
+    try:
+        return json.loads(text, object_pairs_hook=_refuse_duplicate_keys)
+    except CorruptFile as error:
+        raise ValueError(str(error)) from None
+    except RecursionError:
+        raise ValueError("its JSON is nested too deeply") from None
 
 
 # >>> solution 03 until 08

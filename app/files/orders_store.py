@@ -13,6 +13,7 @@ from typing import Any
 from app.domain import parse_price  # solution 10
 from app.errors import CorruptFile, UnsafeFile  # solution 10
 from app.files.atomic import atomic_write_bytes  # solution 10
+from app.files.json_store import read_json  # solution 10
 from app.orders import Customer, OrderLine
 
 FORMAT = "persistence-drills/customers"
@@ -142,10 +143,10 @@ def save_customers_json(customers: list[Customer], path: Path) -> None:
 def load_customers_json(path: Path) -> list[Customer]:
     """Read save_customers_json()'s file; a missing file is no customers."""
     try:
-        document = json.loads(Path(path).read_text(encoding="utf-8"))
+        document = read_json(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         return []
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+    except ValueError as error:  # UnicodeDecodeError is one too
         raise CorruptFile(f"{path} is not valid JSON: {error}") from None
     return customers_from_document(document)
 

@@ -13,6 +13,7 @@ from app import cart
 from app.domain import parse_price, utc_now  # solution 07
 from app.errors import CorruptFile  # solution 07
 from app.files.atomic import atomic_write_bytes  # solution 07
+from app.files.json_store import read_json  # solution 07
 
 FORMAT = "persistence-drills/cart-session"
 VERSION = 1
@@ -67,10 +68,10 @@ def resume_session(folder: Path, session_id: str, customer: str) -> cart.CartSes
     """
     path = session_path(folder, session_id)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = read_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         return cart.CartSession(session_id, customer)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+    except ValueError as error:  # UnicodeDecodeError is one too
         raise CorruptFile(f"{path} is not a saved session: {error}") from None
     try:
         return _session_from(data, session_id)
