@@ -136,6 +136,18 @@ def csv_export(target: str) -> Callable:
     return write
 
 
+def csv_export_read_only(folder: Path) -> tuple[Path, list[str]]:
+    """An earlier export someone made read-only: `export` must not replace it."""
+    db = folder / "store.db"
+    conn = connect(db)
+    create_schema(conn)
+    conn.close()
+    target = folder / "catalog.csv"
+    target.write_bytes(b"sku,name,price\nOLD-1,Kept,1.00\n")
+    target.chmod(0o444)
+    return target, ["--db", str(db), "export", str(target)]
+
+
 HEADER = b"sku,name,price\n"
 CASES = [
     # JSON: values of the wrong kind, which must never be written back.
@@ -218,6 +230,7 @@ CASES = [
     Case(csv_import(b"sku;name;price\nA-1;Mug;2.00\n"), "csv-semicolons"),
     Case(csv_export("a-folder.csv"), "export-onto-a-folder"),
     Case(csv_export("missing/out.csv"), "export-into-a-missing-folder"),
+    Case(csv_export_read_only, "export-onto-a-read-only-file"),
 ]
 
 
@@ -328,3 +341,17 @@ def test_hostile_json_is_a_corrupt_customers_file(tmp_path, content):
     with pytest.raises(CorruptFile) as caught:
         load_customers_json(path)
     assert str(path) in str(caught.value)
+
+
+def test_an_export_over_an_earlier_one_keeps_its_permissions(tmp_path):
+    from app.sqlite.commands import export_csv
+
+    conn = connect(tmp_path / "store.db")
+    create_schema(conn)
+    target = tmp_path / "catalog.csv"
+    target.write_bytes(b"old\n")
+    target.chmod(0o640)
+    export_csv(conn, target)
+    conn.close()
+    assert target.stat().st_mode & 0o777 == 0o640
+    assert target.read_bytes().startswith(b"sku,")

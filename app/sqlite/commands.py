@@ -14,6 +14,7 @@ from pathlib import Path  # since 21
 from typing import TextIO  # since 21
 
 from app.errors import InvalidCsv  # since 22
+from app.files.atomic import _mode_to_keep  # since 21
 from app.sqlite.csv_export import export_products  # since 21
 from app.sqlite.csv_import import import_products  # since 22
 from app.sqlite.reports import Figures, category_figures, totals
@@ -59,9 +60,14 @@ def export_csv(conn: sqlite3.Connection, target: str | Path | TextIO) -> int:
 
 @contextmanager
 def _atomic_text_file(path: Path) -> Iterator[TextIO]:
-    """A text file that replaces ``path`` only once it is complete and synced."""
+    """A text file that replaces ``path`` only once it is complete and synced.
+    An existing file keeps its permissions; a read-only one is refused
+    (PermissionError), as the file stores refuse theirs."""
+    mode = _mode_to_keep(path)
     fd, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
     try:
+        if mode is not None:  # mkstemp creates its file 0600
+            os.fchmod(fd, mode)
         with open(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
             handle.flush()
