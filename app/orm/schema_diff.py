@@ -25,7 +25,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.pool import StaticPool  # solution 41
-from sqlalchemy.types import TypeDecorator, TypeEngine  # solution 41
+from sqlalchemy.types import (
+    TypeDecorator,  # solution 41
+    TypeEngine,
+)
 
 # schema.sql is SQLite's: a model's custom type is compared with what it
 # stores on SQLite (ExactMoney keeps whole cents in an INTEGER there).
@@ -90,14 +93,16 @@ COLUMN_KINDS = (
 def reflect_schema(sql: str) -> MetaData:
     """Run ``sql`` in a new in-memory SQLite database and reflect every table."""
     raw = sqlite3.connect(":memory:")
+    # SQLAlchemy gets that very connection: another one would see another,
+    # empty, in-memory database.
+    engine = create_engine("sqlite://", creator=lambda: raw, poolclass=StaticPool)
     try:
         # executescript() runs every statement; Connection.execute() only one.
         raw.executescript(sql)
-        engine = create_engine("sqlite://", creator=lambda: raw, poolclass=StaticPool)
         metadata = MetaData()
         metadata.reflect(bind=engine)
-        engine.dispose()
     finally:
+        engine.dispose()
         raw.close()
     return metadata
 
