@@ -30,6 +30,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.schema import SchemaItem
 from sqlalchemy.types import TypeEngine
 
 from app.orm.models import Base, ExactMoney, UtcDateTime
@@ -85,7 +86,7 @@ def models(
     items: dict[str, Column | None] | None = None,
     *,
     checks: tuple[str, ...] = ("amount >= 0",),
-    extras: tuple[object, ...] = (),
+    extras: tuple[SchemaItem, ...] = (),
     more: tuple[str, ...] = (),
 ) -> MetaData:
     """The models of SQL, with ``items`` columns replaced (None drops one)."""
@@ -105,7 +106,7 @@ def models(
         metadata,
         *(column for column in columns.values() if column is not None),
         *(CheckConstraint(check) for check in checks),
-        *extras,  # type: ignore[arg-type]
+        *extras,
     )
     return metadata
 
