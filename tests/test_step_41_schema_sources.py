@@ -245,6 +245,12 @@ def test_column_facts_read_keys_and_constraints_from_a_reflected_table():
     assert facts["shelf_id"].foreign_key == ("shelves.id",)
     assert facts["amount"].foreign_key == ()
     assert column_facts(reflect_schema(SQL).tables["shelves"])["code"].unique
+    words = reflect_schema(
+        "CREATE TABLE w (id INTEGER PRIMARY KEY, price INTEGER,"
+        " price_cents INTEGER CHECK (price_cents >= 0))"
+    )
+    facts = column_facts(words.tables["w"])
+    assert facts["price_cents"].check and not facts["price"].check  # whole words
 
 
 def test_equivalent_sql_and_models_have_no_difference():

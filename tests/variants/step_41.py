@@ -93,6 +93,19 @@ VARIANTS = [
         ),
     ),
     wrong(
+        "a CHECK names a column when the name appears anywhere in its SQL",
+        replace_text(
+            DIFF,
+            old="""            check=any(
+                re.search(rf"\\b{re.escape(column.name)}\\b", sql, re.IGNORECASE)
+                for sql in checks
+            ),
+""",
+            new="""            check=any(column.name in sql for sql in checks),
+""",
+        ),
+    ),
+    wrong(
         "compares only table and column names",
         replace_text(DIFF, old="for kind in COLUMN_KINDS:", new="for kind in ():"),
     ),
