@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
 import os
 import random
@@ -138,7 +139,7 @@ def bench_upload(folder: Path, megabytes: int) -> None:
     chunks = {name: 64 * KiB if "64 KiB" in name else MiB for name in sides}
 
     timings = measure(
-        {name: lambda a=action: a for name, action in sides.items()},
+        {name: functools.partial(given, action) for name, action in sides.items()},
         ROUNDS,
         same_bytes,
         clock=time.process_time,
@@ -174,6 +175,10 @@ def fill(engine: Engine, folder: Path, size: int, count: int) -> list[int]:
             connection.execute(insert(files).values(id=n, path=str(path)))
     random.Random(size).shuffle(ids)
     return ids
+
+
+def given(action: Callable[[], str]) -> Callable[[], str]:
+    return action
 
 
 def same_bytes(results: dict[str, object]) -> None:
@@ -230,8 +235,8 @@ def crossover(
         ids = fill(engine, folder, size, count)
         timings = measure(
             {
-                column: lambda ids=ids: read_blobs(engine, ids),
-                "file": lambda ids=ids: read_files(engine, ids),
+                column: functools.partial(read_blobs, engine, ids),
+                "file": functools.partial(read_files, engine, ids),
             },
             ROUNDS,
             same_bytes,

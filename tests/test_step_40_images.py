@@ -111,11 +111,12 @@ def saved(engine: Engine, sku: str, upload: Upload, folder: Path, **options) -> 
 def rows(engine: Engine) -> list[tuple]:
     i = models.ProductImage
     with Session(engine) as session:
-        return session.execute(
+        result = session.execute(
             select(models.Product.sku, i.sha256, i.size, i.content_type)
             .join(models.Product, models.Product.id == i.product_id)
             .order_by(i.id)
-        ).all()
+        )
+        return [tuple(row) for row in result]
 
 
 def read_back(engine: Engine, image_id: int, folder: Path, **options) -> bytes:
@@ -183,9 +184,7 @@ def test_an_upload_that_breaks_off_leaves_no_file_and_no_row(store, images):
     assert rows(store) == []
 
 
-def test_the_upload_is_written_to_a_temporary_file_in_the_images_folder(
-    store, images
-):
+def test_the_upload_is_written_to_a_temporary_file_in_the_images_folder(store, images):
     seen: list[list[str]] = []
     upload = Upload(200_000, on_read=lambda _: seen.append(os.listdir(images)))
     saved(store, "TEA-1", upload, images, chunk_size=20_000)
@@ -249,7 +248,9 @@ def test_reading_16_mib_keeps_about_two_chunks_in_memory(store, images):
         tracemalloc.start()
         try:
             size = 0
-            for chunk in read_image(session, image_id, directory=images, chunk_size=MiB):
+            for chunk in read_image(
+                session, image_id, directory=images, chunk_size=MiB
+            ):
                 size += len(chunk)
             peak = tracemalloc.get_traced_memory()[1]
         finally:

@@ -8,7 +8,7 @@ import os
 import tempfile  # solution 40
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol
 
 from sqlalchemy import select  # solution 40
 from sqlalchemy.orm import Session
@@ -19,6 +19,14 @@ from app.orm import models
 
 CHUNK_SIZE = 64 * 1024  # bytes read, hashed and written at a time
 MAX_BYTES = 64 * 1024 * 1024  # the largest image the store takes unless told
+
+
+class ByteSource(Protocol):
+    """What an upload must offer: a file opened "rb", a request's body stream."""
+
+    def read(self, size: int, /) -> bytes:
+        """At most ``size`` bytes; b"" once everything was read."""
+        ...
 
 
 def image_path(directory: Path, sha256: str) -> Path:
@@ -39,7 +47,7 @@ def sync_folder(folder: Path) -> None:
 def save_image(
     session: Session,
     sku: str,
-    source: BinaryIO,
+    source: ByteSource,
     *,
     directory: Path,
     content_type: str,

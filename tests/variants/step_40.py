@@ -156,7 +156,7 @@ VARIANTS = [
             def save_image(
                 session: Session,
                 sku: str,
-                source: BinaryIO,
+                source: ByteSource,
                 *,
                 directory: Path,
                 content_type: str,
