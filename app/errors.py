@@ -306,3 +306,39 @@ class InvalidDatabaseUrl(StoreError, ValueError):
 
 
 # <<<
+# >>> since 40
+class ImageTooLarge(StoreError, ValueError):
+    """An image longer than the store accepts, refused as soon as it crossed
+    ``limit`` bytes; nothing of it was kept."""
+
+    def __init__(self, sku: str, limit: int) -> None:
+        super().__init__(
+            f"the image for SKU {sku!r} is larger than {limit:,} bytes, the limit;"
+            " nothing was stored: send a smaller image or raise max_bytes"
+        )
+        self.sku, self.limit = sku, limit
+
+
+class ImageNotFound(StoreError, LookupError):
+    """No product image has this id."""
+
+    def __init__(self, image_id: int) -> None:
+        super().__init__(f"there is no product image {image_id}")
+        self.image_id = image_id
+
+
+class CorruptImage(CorruptFile):
+    """An image file whose bytes no longer match the SHA-256 its row recorded
+    (``expected``; ``found`` is what the file holds now)."""
+
+    def __init__(self, image_id: int, path: object, expected: str, found: str) -> None:
+        super().__init__(
+            f"image {image_id} ({path}) is damaged: its bytes hash to {found[:12]}...,"
+            f" not {expected[:12]}... as stored; restore the file from a backup"
+            " or upload the image again"
+        )
+        self.image_id, self.path = image_id, path
+        self.expected, self.found = expected, found
+
+
+# <<<

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
 from sqlalchemy import (
+    BigInteger,  # since 40
     CheckConstraint,  # solution 28
     DateTime,
     ForeignKey,  # solution 28
@@ -17,6 +18,7 @@ from sqlalchemy import (
     String,  # solution 28
     Table,
     Text,  # since 36
+    UniqueConstraint,  # since 40
     func,  # solution 35
     literal,  # since 31
 )
@@ -284,6 +286,29 @@ class OrderItem(Base):
     unit_price: Mapped[Money]
     order: Mapped[Order] = relationship(back_populates="items", lazy="raise")
     product: Mapped[Product] = relationship(lazy="raise")
+
+
+# <<<
+# >>> since 40
+class ProductImage(Base):
+    """One image of a product. Its bytes live in a file named by their SHA-256
+    (app/orm/images.py), never in the row; a product holds the same bytes once."""
+
+    __tablename__ = "product_images"
+    __table_args__ = (
+        UniqueConstraint("product_id", "sha256"),
+        CheckConstraint("size >= 0", name="size_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE")
+    )
+    # 64 hex digits: the checksum, and the file's name in the images folder.
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    size: Mapped[int] = mapped_column(BigInteger)  # bytes
+    content_type: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[Timestamp]
 
 
 # <<<
