@@ -3,13 +3,17 @@ and two changes at once that queue instead of overlapping."""
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select, text
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, MetaData, Table, inspect, select, text
 from sqlalchemy.orm import Session
 
 from app.domain import utc_now
@@ -382,3 +386,84 @@ def test_two_changes_at_once_queue_and_make_consecutive_versions(pg):
         (Decimal("4.80"), T2, None),
     ]
     assert price_of(pg) == Decimal("4.80")
+
+
+# The given migration: every product it finds gets one open version.
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def at_0005(request, tmp_path):
+    """A connection to a database migrated to 0005, holding two products."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'migrated.db'}")
+        schema = None
+    else:
+        engine = make_engine(request.getfixturevalue("postgres_urls").sync)
+        schema = f"step38_{secrets.token_hex(4)}"
+    with engine.connect() as connection:
+        if schema:
+            connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+            connection.execute(text(f'SET search_path TO "{schema}"'))
+        command.upgrade(alembic_config(connection), "0005")
+        products = Table("products", MetaData(), autoload_with=connection)
+        cents = connection.dialect.name == "sqlite"  # SQLite keeps whole cents
+        connection.execute(
+            products.insert(),
+            [
+                {
+                    "sku": sku,
+                    "name": sku,
+                    "price": int(price * 100) if cents else price,
+                    "created_at": created,
+                    "updated_at": created,
+                }
+                for sku, price, created in [
+                    ("TEA-1", Decimal("3.50"), T0),
+                    ("MUG-1", Decimal("12.99"), T0 + timedelta(days=5)),
+                ]
+            ],
+        )
+        try:
+            yield connection
+        finally:
+            connection.rollback()
+            if schema:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+                connection.commit()
+    engine.dispose()
+
+
+def alembic_config(connection) -> Config:
+    root = Path(__file__).resolve().parents[1]
+    config = Config(str(root / "alembic.ini"))
+    config.set_main_option("script_location", str(root / "alembic"))
+    config.attributes["connection"] = connection
+    return config
+
+
+def test_the_migration_gives_every_product_one_open_version(at_0005):
+    command.upgrade(alembic_config(at_0005), "0006")
+    if at_0005.dialect.name == "postgresql":
+        exclusions = at_0005.scalars(
+            text(
+                "SELECT conname FROM pg_constraint"
+                " WHERE contype = 'x' AND conrelid = 'price_history'::regclass"
+            )
+        ).all()
+        assert exclusions == ["ex_price_history_no_overlap"]
+    with Session(bind=at_0005) as session:
+        history = {
+            sku: [
+                (v.price, v.valid_from, v.valid_to) for v in price_history(session, sku)
+            ]
+            for sku in ("TEA-1", "MUG-1")
+        }
+        assert history == {
+            "TEA-1": [(Decimal("3.50"), T0, None)],
+            "MUG-1": [(Decimal("12.99"), T0 + timedelta(days=5), None)],
+        }
+        change_price(session, "TEA-1", Decimal("3.80"), at=T1)
+        assert price_as_of(session, "TEA-1", T1 - TICK) == Decimal("3.50")
+        assert price_as_of(session, "TEA-1", T1) == Decimal("3.80")
+    command.downgrade(alembic_config(at_0005), "0005")
+    assert "price_history" not in inspect(at_0005).get_table_names()
