@@ -5,10 +5,9 @@
     python scripts/bench_price_history.py --rows 2000
     python scripts/bench_price_history.py --no-postgres
 
-Writes: every product's price changes ``--rows`` / 100 times in all, one
-transaction per product (20 changes each), with change_price() (history kept,
-row locked) and, as the baseline, a plain UPDATE of products.price (history
-lost). On PostgreSQL once more with the exclusion constraint dropped: what
+Writes: ``--rows`` price changes in all, 20 per product, one transaction
+per product, with change_price() (history kept, row locked) and, as the
+baseline, a plain UPDATE of products.price (history lost). On PostgreSQL once more with the exclusion constraint dropped: what
 the overlap guard costs. Reads: price_as_of() at a random past instant
 against reading the current price from products, one query each. PostgreSQL
 comes from workshop/postgres.py, in a database of its own dropped at the end.
