@@ -312,7 +312,7 @@ def refusals(error: BaseException | None) -> set[tuple[str, str]]:
     while error is not None:
         for candidate in (error, getattr(error, "orig", None)):
             if (diag := getattr(candidate, "diag", None)) is not None:
-                found.add((candidate.pgcode, diag.constraint_name))
+                found.add((getattr(candidate, "pgcode", ""), diag.constraint_name))
         error = error.__cause__ or error.__context__
     return found
 
