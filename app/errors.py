@@ -1,6 +1,7 @@
 """The store's own exceptions: what went wrong, in the store's words."""
 
 from collections.abc import Iterable
+from datetime import datetime  # since 38
 from decimal import Decimal  # since 26
 
 
@@ -306,6 +307,47 @@ class InvalidDatabaseUrl(StoreError, ValueError):
 
 
 # <<<
+
+
+# >>> since 38
+class BackdatedPriceChange(StoreError, ValueError):
+    """A price change dated at or before the start of the price in force.
+
+    History is only ever appended to: ``at`` must come after ``since``, the
+    start of the product's current price. Nothing was changed.
+    """
+
+    def __init__(self, sku: str, at: datetime, since: datetime) -> None:
+        super().__init__(
+            f"SKU {sku!r} has had its current price since {since.isoformat()}; a"
+            f" change at {at.isoformat()} would rewrite history: date it later"
+            " (nothing was changed)"
+        )
+        self.sku, self.at, self.since = sku, at, since
+
+
+class PriceNotKnown(StoreError, LookupError):
+    """No price of this product was recorded at instant ``at``.
+
+    ``since`` is the start of its first recorded price (None when it has no
+    history yet); ask for an instant from then on.
+    """
+
+    def __init__(self, sku: str, at: datetime, since: datetime | None) -> None:
+        known = (
+            f"its history starts at {since.isoformat()}"
+            if since is not None
+            else "it has no price history yet"
+        )
+        super().__init__(
+            f"no price of SKU {sku!r} is known at {at.isoformat()}: {known}"
+        )
+        self.sku, self.at, self.since = sku, at, since
+
+
+# <<<
+
+
 # >>> since 40
 class ImageTooLarge(StoreError, ValueError):
     """An image longer than the store accepts, refused as soon as it crossed

@@ -8,10 +8,12 @@ from decimal import Decimal
 from typing import Annotated, Any, ClassVar
 
 from sqlalchemy import (
+    DDL,  # since 38
     BigInteger,  # since 40
     CheckConstraint,  # solution 28
     DateTime,
     ForeignKey,  # solution 28
+    Index,  # since 38
     Integer,
     MetaData,
     Numeric,
@@ -19,9 +21,13 @@ from sqlalchemy import (
     Table,
     Text,  # since 36
     UniqueConstraint,  # since 40
+    event,  # since 38
     func,  # solution 35
     literal,  # since 31
+    literal_column,  # since 38
+    text,  # since 38
 )
+from sqlalchemy.dialects.postgresql import ExcludeConstraint  # since 38
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles  # since 31
 from sqlalchemy.orm import (
@@ -289,6 +295,66 @@ class OrderItem(Base):
 
 
 # <<<
+# >>> since 38
+OPEN = text("valid_to IS NULL")  # the version in force now
+
+
+class PriceVersion(Base):
+    """One price of a product over the half-open stretch [valid_from, valid_to).
+
+    Rows are only ever added; the one change allowed is closing the open
+    version (valid_to NULL: in force until further notice) when the next one
+    starts. PostgreSQL refuses two versions of a product that overlap.
+    """
+
+    __tablename__ = "price_history"
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        CheckConstraint(
+            "valid_to IS NULL OR valid_to > valid_from", name="valid_range"
+        ),
+        # At most one open version per product, on every backend.
+        Index(
+            "uq_price_history_open_version",
+            "product_id",
+            unique=True,
+            postgresql_where=OPEN,
+            sqlite_where=OPEN,
+        ),
+        # No two versions of a product overlap ([) ranges: touching is fine).
+        # `=` on an integer in a GiST index needs the btree_gist extension.
+        ExcludeConstraint(
+            ("product_id", "="),
+            (
+                func.tstzrange(
+                    literal_column("valid_from"),
+                    literal_column("valid_to"),
+                    literal_column("'[)'"),
+                ),
+                "&&",
+            ),
+            using="gist",
+            name="ex_price_history_no_overlap",
+        ).ddl_if(dialect="postgresql"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    price: Mapped[Money]
+    valid_from: Mapped[Timestamp]
+    valid_to: Mapped[datetime | None] = mapped_column(UtcDateTime())
+
+
+event.listen(
+    PriceVersion.__table__,
+    "before_create",
+    DDL("CREATE EXTENSION IF NOT EXISTS btree_gist").execute_if(dialect="postgresql"),
+)
+
+
+# <<<
+
+
 # >>> since 40
 class ProductImage(Base):
     """One image of a product. Its bytes live in a file named by their SHA-256
