@@ -11,6 +11,69 @@ CATEGORY_BY_ALIAS = """    category: str | None = Field(
 
 VARIANTS = [
     wrong(
+        "keeps cost_price on the public product, hidden from dumps by exclude=True",
+        replace_text(
+            API,
+            old=CATEGORY_BY_ALIAS,
+            new=CATEGORY_BY_ALIAS
+            + "    cost_price: Decimal | None = Field(default=None, exclude=True)\n",
+        ),
+    ),
+    wrong(
+        "an internal field under another name, excluded from dumps",
+        replace_text(
+            API,
+            old=CATEGORY_BY_ALIAS,
+            new=CATEGORY_BY_ALIAS
+            + "    notes: str | None = Field(\n"
+            + '        default=None, validation_alias="supplier_notes", exclude=True\n'
+            + "    )\n",
+        ),
+    ),
+    wrong(
+        "loads each order's lines with a query of its own (N+1)",
+        replace_text(
+            API,
+            old="""    return [OrderPublic.model_validate(row) for row in rows]
+""",
+            new="""    orders = []
+    for row in rows.all():
+        items = session.scalars(
+            select(models.OrderItem)
+            .where(models.OrderItem.order_id == row.id)
+            .options(selectinload(models.OrderItem.product))
+        ).all()
+        orders.append(
+            OrderPublic.model_validate(
+                {
+                    "id": row.id,
+                    "customer": row.customer,
+                    "placed_at": row.placed_at,
+                    "items": [OrderLinePublic.model_validate(i) for i in items],
+                }
+            )
+        )
+    return orders
+""",
+        ),
+    ),
+    wrong(
+        "creates the category every time instead of looking it up",
+        replace_text(
+            API,
+            old='        row.category_id = category_id(session, fields.pop("category"))\n',
+            new="""        name = fields.pop("category")
+        if name is None:
+            row.category_id = None
+        else:
+            new = models.Category(name=name)
+            session.add(new)
+            session.flush()
+            row.category_id = new.id
+""",
+        ),
+    ),
+    wrong(
         "category typed Any: the ORM Category object crosses the boundary",
         replace_text(
             API,
