@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,  # solution 28
     DateTime,
     ForeignKey,  # solution 28
+    Index,  # since 43
     Integer,
     MetaData,
     Numeric,
@@ -241,6 +242,12 @@ class Product(Base):
     # <<<
 
 
+# >>> since 43
+# Keyset pagination and streaming walk products in (price, sku) order.
+Index("ix_products_price_sku", Product.price, Product.sku)
+
+
+# <<<
 # >>> since 32
 class Order(Base):
     """A customer's order; its items go with it (delete-orphan)."""
