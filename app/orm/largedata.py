@@ -52,7 +52,9 @@ def products_page(session: Session, *, after: PageKey | None, size: int) -> Page
     query = select(product).order_by(product.price, product.sku).limit(size + 1)
     if after is not None:
         # A row-value comparison: the index on (price, sku) starts right there.
-        query = query.where(tuple_(product.price, product.sku) > (after.price, after.sku))
+        query = query.where(
+            tuple_(product.price, product.sku) > (after.price, after.sku)
+        )
     items = list(session.scalars(query))
     if len(items) <= size:
         return Page(items, None)
