@@ -30,7 +30,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bench_bulk_insert import bench_database  # the same throwaway database
-from benchkit import measure, ratio
+from benchkit import Side, measure, ratio
 from sqlalchemy import Engine, select, text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.orm import Session
@@ -193,15 +193,12 @@ def main() -> None:
         print(f"{rows:,} products on PostgreSQL ({server.source})")
 
         records = list(catalog_rows(rows, seed=43))
-        timings = measure(
-            {
-                how: lambda how=how: emptied(
-                    engine, load(async_url, rows, how, records)
-                )
-                for how in ("executemany", "COPY", "generate")
-            },
-            options.rounds,
-        )
+
+        def side(how: str) -> Side:
+            return lambda: emptied(engine, load(async_url, rows, how, records))
+
+        hows = ("executemany", "COPY", "generate")
+        timings = measure({how: side(how) for how in hows}, options.rounds)
         records.clear()  # the parent keeps no copy while it walks and exports
         copy, many = min(timings["COPY"].wall), min(timings["executemany"].wall)
         generated = min(timings["generate"].wall)

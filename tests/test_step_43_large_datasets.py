@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -60,7 +60,7 @@ def store(request, tmp_path):
     engine.dispose()
 
 
-def put(engine: Engine, rows: list[tuple[str, str, str | Decimal]]) -> None:
+def put(engine: Engine, rows: Sequence[tuple[str, str, str | Decimal]]) -> None:
     """Store (sku, name, price) rows, committed, as another client would."""
     if not rows:
         return
@@ -206,7 +206,7 @@ PRICES = st.one_of(
     st.decimals(min_value=0, max_value=MAX_PRICE, places=2, allow_nan=False),
 )
 TEXT = st.text(
-    st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
+    st.characters(exclude_categories=["Cs"], exclude_characters="\x00"),
     min_size=1,
     max_size=6,
 )

@@ -13,7 +13,9 @@ STREAM = "    yield from session.scalars(query.execution_options(yield_per=batch
 VARIANTS = [
     wrong(
         "OFFSET pagination: the key carries a page offset, rows shift under it",
-        replace_text(LARGE, old="    sku: str\n", new="    sku: str\n    offset: int = 0\n"),
+        replace_text(
+            LARGE, old="    sku: str\n", new="    sku: str\n    offset: int = 0\n"
+        ),
         replace_text(
             LARGE,
             old="    if after is not None:\n" + WHERE,
@@ -55,16 +57,22 @@ VARIANTS = [
     ),
     wrong(
         "the next key is taken from the page's first row",
-        replace_text(LARGE, old="    last = items[size - 1]\n", new="    last = items[0]\n"),
+        replace_text(
+            LARGE, old="    last = items[size - 1]\n", new="    last = items[0]\n"
+        ),
     ),
     wrong(
         "the next key is taken from the extra row that was fetched to look ahead",
-        replace_text(LARGE, old="    last = items[size - 1]\n", new="    last = items[size]\n"),
+        replace_text(
+            LARGE, old="    last = items[size - 1]\n", new="    last = items[size]\n"
+        ),
     ),
     wrong(
         "fetches exactly size rows: a full last page gets a key, an empty page follows",
         replace_text(LARGE, old=".limit(size + 1)", new=".limit(size)"),
-        replace_text(LARGE, old="    if len(items) <= size:\n", new="    if len(items) < size:\n"),
+        replace_text(
+            LARGE, old="    if len(items) <= size:\n", new="    if len(items) < size:\n"
+        ),
     ),
     wrong(
         "compares the price as text: '10.00' sorts before '9.99'",
