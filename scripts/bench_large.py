@@ -21,7 +21,6 @@ import asyncio
 import csv
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -134,12 +133,22 @@ def deep_page(engine: Engine, rows: int, repeats: int) -> tuple[list[float], ...
     return times
 
 
+def memory(field: str) -> int:
+    """KiB from /proc/self/status: VmRSS now, VmHWM the peak since this program
+    started (getrusage's ru_maxrss would include the parent's, kept across exec)."""
+    with open("/proc/self/status", encoding="utf-8") as status:
+        for line in status:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    raise LookupError(field)
+
+
 def export(url: str, everything: bool) -> None:
     """Run in a child process: export every product as CSV, print peak memory."""
     engine = make_engine(url)
     with Session(engine) as session, open(os.devnull, "w", encoding="utf-8") as out:
         session.execute(text("SELECT 1"))  # connected: the baseline
-        baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        baseline = memory("VmRSS")
         writer = csv.writer(out)
         p = models.Product
         products = (
@@ -151,7 +160,7 @@ def export(url: str, everything: bool) -> None:
         for product in products:
             writer.writerow((product.sku, product.name, product.price))
             count += 1
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    peak = memory("VmHWM")
     print(json.dumps({"rows": count, "baseline_kib": baseline, "peak_kib": peak}))
 
 
@@ -177,12 +186,17 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--offset-pages", type=int, default=2_000)
     parser.add_argument("--offset-sample", type=int, default=200)
+    parser.add_argument(
+        "--parts",
+        default="load,walk,deep,export",
+        help="comma-separated, in this order",
+    )
     parser.add_argument("--export", help=argparse.SUPPRESS)
     parser.add_argument("--all", action="store_true", help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.export:
         return export(options.export, options.all)
-    rows = options.rows
+    parts = options.parts.split(",")
     with bench_database() as server:
         if server is None:
             return
@@ -190,66 +204,77 @@ def main() -> None:
         url, async_url = server.database_url(name), server.database_url(name, "asyncpg")
         engine = make_engine(url)
         reset_schema(engine)
-        print(f"{rows:,} products on PostgreSQL ({server.source})")
-
-        records = list(catalog_rows(rows, seed=43))
-
-        def side(how: str) -> Side:
-            return lambda: emptied(engine, load(async_url, rows, how, records))
-
-        hows = ("executemany", "COPY", "generate")
-        timings = measure({how: side(how) for how in hows}, options.rounds)
-        records.clear()  # the parent keeps no copy while it walks and exports
-        copy, many = min(timings["COPY"].wall), min(timings["executemany"].wall)
-        generated = min(timings["generate"].wall)
-        print(f"\nload {rows:,} rows (best of {options.rounds})")
-        print(
-            f"  asyncpg executemany()        {many:8.2f} s {rows / many:>10,.0f} rows/s"
-        )
-        print(
-            f"  copy_records_to_table()      {copy:8.2f} s {rows / copy:>10,.0f} rows/s"
-        )
-        print(
-            f"  generate_catalog() (+ rows)  {generated:8.2f} s {rows / generated:>10,.0f} rows/s"
-        )
-        print(f"  -> COPY / executemany: {ratio(timings, 'COPY', 'executemany')}")
-        print(f"  -> COPY {many / copy:.1f}x faster (goal >= 5x: {verdict(many >= 5 * copy)})")  # fmt: skip
-        emptied(engine, load(async_url, rows, "generate", []))()
+        print(f"{options.rows:,} products on PostgreSQL ({server.source})")
+        if "load" in parts:
+            bench_load(engine, async_url, options.rows, options.rounds)
+        emptied(engine, load(async_url, options.rows, "generate", []))()
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
             c.execute(text("VACUUM ANALYZE products"))
-
-        pages = -(-rows // SIZE)
-        sample = None if pages <= options.offset_pages else options.offset_sample
-        started = time.perf_counter()
-        assert keyset_walk(engine) == rows
-        keyset = time.perf_counter() - started
-        offset = offset_walk(engine, rows, sample)
-        how = (
-            "every page" if sample is None else f"{sample} evenly spaced pages, scaled"
-        )
-        print(f"\nwalk all {pages:,} pages of {SIZE}")
-        print(f"  keyset  {keyset:9.2f} s")
-        print(f"  OFFSET  {offset:9.2f} s ({how})")
-        print(f"  -> keyset / OFFSET: 1/{offset / keyset:.0f} (goal <= 1/20: {verdict(offset >= 20 * keyset)})")  # fmt: skip
-
-        by_offset, by_key = deep_page(engine, rows, repeats=7)
-        best = min(by_offset) / min(by_key)
-        median = statistics.median(by_offset) / statistics.median(by_key)
-        print(f"\nthe page at offset {rows * 9 // 10:,} (best / median of 7)")
-        print(f"  OFFSET  {min(by_offset) * 1000:9.2f} ms / {statistics.median(by_offset) * 1000:.2f} ms")  # fmt: skip
-        print(f"  keyset  {min(by_key) * 1000:9.2f} ms / {statistics.median(by_key) * 1000:.2f} ms")  # fmt: skip
-        print(f"  -> keyset {best:.0f}x / {median:.0f}x faster (goal >= 100x: {verdict(best >= 100)})")  # fmt: skip
-
-        full = export_memory(url)
-        tenth = rows // 10
-        with engine.begin() as connection:
-            connection.execute(
-                text("DELETE FROM products WHERE sku >= :sku"),
-                {"sku": f"GEN-{tenth:08d}"},
+        if "walk" in parts:
+            bench_walk(
+                engine, options.rows, options.offset_pages, options.offset_sample
             )
-        small, small_all = export_memory(url), export_memory(url, everything=True)
+        if "deep" in parts:
+            bench_deep(engine, options.rows)
+        if "export" in parts:
+            bench_export(engine, url, options.rows)
         engine.dispose()
-    print("\nCSV export, peak memory of the whole process (resident set)")
+
+
+def bench_load(engine: Engine, async_url: str, rows: int, rounds: int) -> None:
+    records = list(catalog_rows(rows, seed=43))
+
+    def side(how: str) -> Side:
+        return lambda: emptied(engine, load(async_url, rows, how, records))
+
+    hows = ("executemany", "COPY", "generate")
+    timings = measure({how: side(how) for how in hows}, rounds)
+    copy, many = min(timings["COPY"].wall), min(timings["executemany"].wall)
+    generated = min(timings["generate"].wall)
+    print(f"\nload {rows:,} rows (best of {rounds})")
+    for label, seconds in (
+        ("asyncpg executemany()", many),
+        ("copy_records_to_table()", copy),
+        ("generate_catalog() (+ rows)", generated),
+    ):
+        print(f"  {label:28} {seconds:8.2f} s {rows / seconds:>10,.0f} rows/s")
+    print(f"  -> COPY / executemany: {ratio(timings, 'COPY', 'executemany')}")
+    print(f"  -> COPY {many / copy:.1f}x faster (goal >= 5x: {verdict(many >= 5 * copy)})")  # fmt: skip
+
+
+def bench_walk(engine: Engine, rows: int, most: int, sample: int) -> None:
+    pages = -(-rows // SIZE)
+    sampled = None if pages <= most else sample
+    started = time.perf_counter()
+    assert keyset_walk(engine) == rows
+    keyset = time.perf_counter() - started
+    offset = offset_walk(engine, rows, sampled)
+    how = "every page" if sampled is None else f"{sampled} evenly spaced pages, scaled"
+    print(f"\nwalk all {pages:,} pages of {SIZE}")
+    print(f"  keyset  {keyset:9.2f} s")
+    print(f"  OFFSET  {offset:9.2f} s ({how})")
+    print(f"  -> keyset / OFFSET: 1/{offset / keyset:.0f} (goal <= 1/20: {verdict(offset >= 20 * keyset)})")  # fmt: skip
+
+
+def bench_deep(engine: Engine, rows: int) -> None:
+    by_offset, by_key = deep_page(engine, rows, repeats=7)
+    best = min(by_offset) / min(by_key)
+    median = statistics.median(by_offset) / statistics.median(by_key)
+    print(f"\nthe page at offset {rows * 9 // 10:,} (best / median of 7)")
+    print(f"  OFFSET  {min(by_offset) * 1000:9.2f} ms / {statistics.median(by_offset) * 1000:.2f} ms")  # fmt: skip
+    print(f"  keyset  {min(by_key) * 1000:9.2f} ms / {statistics.median(by_key) * 1000:.2f} ms")  # fmt: skip
+    print(f"  -> keyset {best:.0f}x / {median:.0f}x faster (goal >= 100x: {verdict(best >= 100)})")  # fmt: skip
+
+
+def bench_export(engine: Engine, url: str, rows: int) -> None:
+    full = export_memory(url)
+    with engine.begin() as connection:  # keep the first tenth of the products
+        connection.execute(
+            text("DELETE FROM products WHERE sku >= :sku"),
+            {"sku": f"GEN-{rows // 10:08d}"},
+        )
+    small, small_all = export_memory(url), export_memory(url, everything=True)
+    print("\nCSV export, peak memory of the exporting process (VmHWM)")
     for label, figures in (
         ("stream_products(), all rows", full),
         ("stream_products(), a tenth", small),
