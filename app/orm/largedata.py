@@ -14,7 +14,7 @@ from typing import Any, Protocol
 from sqlalchemy import select, tuple_  # solution 43
 from sqlalchemy.orm import Session
 
-from app.errors import InvalidPageSize
+from app.errors import InvalidPageSize  # solution 43
 from app.orm import models
 
 MAX_PAGE_SIZE = 1000

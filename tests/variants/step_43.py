@@ -18,7 +18,9 @@ VARIANTS = [
         ),
         replace_text(
             LARGE,
-            old="    if after is not None:\n" + WHERE,
+            old="    if after is not None:\n"
+            "        # A row-value comparison: the index on (price, sku) starts right there.\n"
+            + WHERE,
             new="    query = query.offset(after.offset if after else 0)\n",
         ),
         replace_text(
