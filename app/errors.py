@@ -384,3 +384,18 @@ class CorruptImage(CorruptFile):
 
 
 # <<<
+
+
+# >>> since 43
+class InvalidPageSize(StoreError, ValueError):
+    """A page size outside 1..``largest``; ``size`` is the one refused."""
+
+    def __init__(self, size: int, largest: int) -> None:
+        super().__init__(
+            f"a page holds 1 to {largest} products, not {size}; ask for a size in"
+            " that range (and walk more pages for more products)"
+        )
+        self.size, self.largest = size, largest
+
+
+# <<<

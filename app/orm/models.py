@@ -249,6 +249,12 @@ class Product(Base):
     # <<<
 
 
+# >>> since 43
+# Keyset pagination and streaming walk products in (price, sku) order.
+Index("ix_products_price_sku", Product.price, Product.sku)
+
+
+# <<<
 # >>> since 32
 class Order(Base):
     """A customer's order; its items go with it (delete-orphan)."""
