@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import secrets
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -185,6 +186,31 @@ def test_upgrade_renames_customer_to_customer_name_keeping_every_name(connection
     assert rows(connection, "order_items") == items
 
 
+def test_each_revision_makes_its_own_change(connection):
+    fill_at_0002(connection)
+    migrate(connection, "0003")
+    assert "updated_at" in columns(connection, "products")
+    assert set(columns(connection, "orders")) == {"id", "customer", "placed_at"}
+
+
+def test_migrations_never_import_the_store():
+    versions = ROOT / "alembic" / "versions"
+    for path in sorted(versions.glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = [
+            name
+            for node in ast.walk(tree)
+            for name in (
+                [alias.name for alias in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or ""]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+        ]
+        assert not [n for n in imported if n == "app" or n.startswith("app.")], path
+
+
 def test_downgrade_brings_back_the_old_columns_with_their_rows(connection):
     fill_at_0002(connection)
     snapshot = {name: rows(connection, name) for name in ("products", "orders")}
@@ -259,14 +285,16 @@ def test_a_database_made_from_the_models_fills_updated_at_too(tmp_path):
     reset_schema(engine)  # create_all(), as the tests of earlier steps do
     products = models.Product.__table__
     assert "updated_at" in products.c
-    new = {
-        "sku": "NEW-1",
-        "name": "New",
-        "price": Decimal("1.00"),
-        "created_at": CREATED[0],
-    }
     with engine.begin() as connection:
-        connection.execute(products.insert().values(new))
+        # Plain SQL, as psql or another program would send it: SQLAlchemy's
+        # insert() would fill a Python-side default itself and hide a table
+        # created without the column's DEFAULT.
+        connection.execute(
+            text(
+                "INSERT INTO products (sku, name, price, created_at)"
+                " VALUES ('NEW-1', 'New', 100, '2024-01-02 09:30:00.000000')"
+            )
+        )
         assert connection.scalar(select(products.c.updated_at)) is not None
     engine.dispose()
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import Engine, func, select, text
@@ -147,6 +147,15 @@ def test_the_import_leaves_the_transaction_to_the_caller(store):
     assert catalog(store) == {}
 
 
+def test_without_now_the_rows_are_stamped_with_the_current_time(store):
+    before = datetime.now(UTC)
+    with Session(store) as session, session.begin():
+        assert import_feed(session, FEED[:1]) == 1
+    after = datetime.now(UTC)
+    created, updated = catalog(store)[FEED[0].sku][3:]
+    assert before - timedelta(seconds=1) <= created == updated <= after
+
+
 def test_an_empty_feed_is_fine(store):
     with recorded(store) as statements:
         assert imported(store, [], T1) == 0
@@ -221,7 +230,12 @@ def race(engine: Engine, first, second, write=None) -> list[Exception | None]:
     return [a.error, b.error]
 
 
-FIRST = batch("first", [K3, NEW, K2, K1])  # each feed in its own order
+# Each feed in its own order. The first one's names run against its SKUs, so
+# that rows sorted by anything but the SKU lock in another order.
+FIRST = [
+    line(sku, f"first {rank}", "5.00")
+    for sku, rank in [(K3, "x"), (NEW, "w"), (K2, "y"), (K1, "z")]
+]
 SECOND = batch("second", [K1, K2, NEW, K3])
 
 

@@ -32,7 +32,8 @@ def upgrade() -> None:
         sa.column("updated_at", sa.DateTime(timezone=True)),
     )
     op.execute(products.update().values(updated_at=products.c.created_at))
-    # Batch mode: SQLite cannot ALTER a column, so there the table is copied.
+    # Batch mode: SQLite cannot change a column's nullability, so there the
+    # table is copied.
     with op.batch_alter_table("products") as batch:
         batch.alter_column(
             "updated_at",

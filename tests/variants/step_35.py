@@ -8,6 +8,71 @@ MODELS = "app/orm/models.py"
 
 VARIANTS = [
     wrong(
+        "the model's default=func.now() instead of server_default: SQLAlchemy fills"
+        " it, plain SQL finds no DEFAULT",
+        replace_text(
+            MODELS,
+            old="server_default=func.now(), onupdate=func.now()",
+            new="default=func.now(), onupdate=func.now()",
+        ),
+    ),
+    wrong(
+        "both changes in 0003, 0004 left empty",
+        replace_function(
+            ADD,
+            "downgrade",
+            """
+            def downgrade() -> None:
+                with op.batch_alter_table("orders") as batch:
+                    batch.alter_column(
+                        "customer_name",
+                        new_column_name="customer",
+                        existing_type=sa.String(length=100),
+                        existing_nullable=False,
+                    )
+                with op.batch_alter_table("products") as batch:
+                    batch.drop_column("updated_at")
+            """,
+        ),
+        replace_text(
+            ADD,
+            old="""            server_default=sa.func.now(),
+        )
+""",
+            new="""            server_default=sa.func.now(),
+        )
+    with op.batch_alter_table("orders") as batch:
+        batch.alter_column(
+            "customer",
+            new_column_name="customer_name",
+            existing_type=sa.String(length=100),
+            existing_nullable=False,
+        )
+""",
+        ),
+        replace_function(RENAME, "upgrade", "def upgrade() -> None:\n    pass\n"),
+        replace_function(RENAME, "downgrade", "def downgrade() -> None:\n    pass\n"),
+    ),
+    wrong(
+        "the migration imports the models' type instead of spelling it out",
+        replace_text(
+            ADD,
+            old="from alembic import op\n",
+            new="from alembic import op\n\nfrom app.orm.models import UtcDateTime\n",
+        ),
+        replace_text(
+            ADD,
+            old="""    op.add_column(
+        "products", sa.Column("updated_at", sa.DateTime(timezone=True), nullable=True)
+    )
+""",
+            new="""    op.add_column(
+        "products", sa.Column("updated_at", UtcDateTime(), nullable=True)
+    )
+""",
+        ),
+    ),
+    wrong(
         "keeps autogenerate's draft for the rename: add customer_name, drop customer",
         replace_function(
             RENAME,

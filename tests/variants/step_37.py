@@ -12,6 +12,21 @@ WHERE = """        where=or_(
 
 VARIANTS = [
     wrong(
+        "no default for now: a call without it stamps NULL",
+        replace_text(
+            UPSERTS, old="    when = now or utc_now()\n", new="    when = now\n"
+        ),
+        replace_text(UPSERTS, old="from app.domain import utc_now\n", new=""),
+    ),
+    wrong(
+        "sorts by name, not by the SKU that the locks are taken on",
+        replace_text(
+            UPSERTS,
+            old="for line in sorted(lines, key=lambda line: line.sku)",
+            new="for line in sorted(lines, key=lambda line: line.name)",
+        ),
+    ),
+    wrong(
         "no WHERE: a replay rewrites every row and moves updated_at",
         replace_text(UPSERTS, old=WHERE, new=""),
         replace_text(UPSERTS, old="from sqlalchemy import or_\n", new=""),
