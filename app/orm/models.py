@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,  # solution 28
     DateTime,
     ForeignKey,  # solution 28
+    Index,  # since 42
     Integer,
     MetaData,
     Numeric,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Text,  # since 36
     func,  # solution 35
     literal,  # since 31
+    text,  # since 42
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles  # since 31
@@ -206,10 +208,31 @@ class Product(Base):
     __tablename__ = "products"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # >>> solution 28
+    # >>> solution 28 until 42
     __table_args__ = (CheckConstraint("price >= 0", name="price_not_negative"),)
 
     sku: Mapped[str] = mapped_column(String(40), unique=True)
+    # --- stub
+    # # TODO step 28: sku, name, price (Money), category_id, created_at (Timestamp)
+    # # and the CHECK constraint price >= 0 (see workshop/steps/28-models.md)
+    # <<<
+    # >>> since 42
+    # The SKU is unique among live products only: a soft-deleted product keeps
+    # its SKU, and a new product may take it (step 42).
+    __table_args__ = (
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        Index(
+            "uq_products_sku",
+            "sku",
+            unique=True,
+            postgresql_where=text("deleted_at IS NULL"),
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+    )
+
+    sku: Mapped[str] = mapped_column(String(40))
+    # <<<
+    # >>> solution 28
     name: Mapped[str] = mapped_column(String(200))
     price: Mapped[Money]
     category_id: Mapped[int | None] = mapped_column(
@@ -217,8 +240,6 @@ class Product(Base):
     )
     created_at: Mapped[Timestamp]
     # --- stub
-    # # TODO step 28: sku, name, price (Money), category_id, created_at (Timestamp)
-    # # and the CHECK constraint price >= 0 (see workshop/steps/28-models.md)
     # <<<
     # >>> solution 35
     # The database fills it for rows that do not say (psql, COPY, old code);
@@ -233,6 +254,10 @@ class Product(Base):
     # Internal: what the store pays and what the supplier said. Staff only.
     cost_price: Mapped[Money | None]
     supplier_notes: Mapped[str | None] = mapped_column(Text)
+    # <<<
+    # >>> since 42
+    # Set when the product is soft-deleted (app/orm/lifecycle.py); NULL: live.
+    deleted_at: Mapped[Timestamp | None]
     # <<<
     # >>> since 32
     category: Mapped[Category | None] = relationship(
