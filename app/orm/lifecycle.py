@@ -61,9 +61,8 @@ def hide_deleted(state: ORMExecuteState) -> None:
 
 def install_soft_delete(sessions: sessionmaker[Session] | type[Session]) -> None:
     """Make every session of ``sessions`` (a factory or a Session class) hide
-    soft-deleted products (see hide_deleted())."""
-    if not event.contains(sessions, "do_orm_execute", hide_deleted):
-        event.listen(sessions, "do_orm_execute", hide_deleted)
+    soft-deleted products (see hide_deleted()); once per factory."""
+    event.listen(sessions, "do_orm_execute", hide_deleted)
 
 
 def soft_delete(session: Session, sku: str, *, now: datetime | None = None) -> None:
@@ -88,14 +87,6 @@ def restore(session: Session, sku: str) -> None:
     ProductNotFound when no deleted product has it; DuplicateSku when a live
     product has taken the SKU since (nothing changes).
     """
-    live = select(models.Product.id).where(
-        models.Product.sku == sku, models.Product.deleted_at.is_(None)
-    )
-    if session.scalar(live) is not None:
-        raise DuplicateSku(
-            f"SKU {sku} belongs to a live product now; delete or rename it first",
-            skus=[sku],
-        )
     latest = session.scalar(
         select(models.Product)
         .where(models.Product.sku == sku, models.Product.deleted_at.is_not(None))
@@ -105,6 +96,14 @@ def restore(session: Session, sku: str) -> None:
     )
     if latest is None:
         raise ProductNotFound(skus=[sku])
+    live = select(models.Product.id).where(
+        models.Product.sku == sku, models.Product.deleted_at.is_(None)
+    )
+    if session.scalar(live) is not None:
+        raise DuplicateSku(
+            f"SKU {sku} belongs to a live product now; delete or rename it first",
+            skus=[sku],
+        )
     latest.deleted_at = None
     session.flush()
 
