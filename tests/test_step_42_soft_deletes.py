@@ -68,7 +68,7 @@ def every_row(engine: Engine) -> list[tuple[str, str, datetime | None]]:
     p = models.Product
     with Session(engine) as session:
         rows = session.execute(select(p.sku, p.name, p.deleted_at).order_by(p.id))
-        return [tuple(row) for row in rows]
+        return [(sku, name, deleted_at) for sku, name, deleted_at in rows]
 
 
 def test_soft_delete_keeps_the_row_and_sets_deleted_at(engine):

@@ -219,7 +219,7 @@ class Product(Base):
     # >>> since 42
     # The SKU is unique among live products only: a soft-deleted product keeps
     # its SKU, and a new product may take it (step 42).
-    __table_args__ = (
+    __table_args__: tuple[object, ...] = (
         CheckConstraint("price >= 0", name="price_not_negative"),
         Index(
             "uq_products_sku",
