@@ -4,18 +4,9 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import (
-    Any,  # solution 42
-    cast,  # solution 42
-)
+from typing import Any, cast  # solution 42
 
-from sqlalchemy import (
-    CursorResult,  # solution 42
-    delete,  # solution 42
-    event,  # solution 42
-    exists,  # solution 42
-    select,  # solution 42
-)
+from sqlalchemy import CursorResult, delete, event, exists, select  # solution 42
 from sqlalchemy.orm import (
     ORMExecuteState,
     Session,
