@@ -164,11 +164,12 @@ VARIANTS = [
                 return len(doomed)
             ''',
         ),
-        replace_text(LIFECYCLE, old="    exists,\n", new=""),
-        replace_text(LIFECYCLE, old="    CursorResult,\n", new=""),
         replace_text(
-            LIFECYCLE, old="from typing import (\n    Any,\n    cast,\n)\n", new=""
+            LIFECYCLE,
+            old="from sqlalchemy import CursorResult, delete, event, exists, select\n",
+            new="from sqlalchemy import delete, event, select\n",
         ),
+        replace_text(LIFECYCLE, old="from typing import Any, cast\n", new=""),
     ),
     alternative(
         "soft_delete and restore as UPDATE statements; the rule skips orders by entity",
@@ -218,8 +219,8 @@ VARIANTS = [
         ),
         replace_text(
             LIFECYCLE,
-            old="    select,\n)",
-            new="    select,\n    update,\n)",
+            old="from sqlalchemy import CursorResult, delete, event, exists, select\n",
+            new="from sqlalchemy import CursorResult, delete, event, exists, select, update\n",
         ),
         replace_text(
             LIFECYCLE,
