@@ -67,6 +67,7 @@ def without_where(feed: list[FeedLine]) -> Callable[[Session], int]:
         session.execute(
             statement.on_conflict_do_update(
                 index_elements=[table.c.sku],
+                index_where=table.c.deleted_at.is_(None),  # since 42
                 set_={"name": statement.excluded.name, "updated_at": WHEN},
             ).returning(table.c.sku),  # as the store's: the same batching
             rows,

@@ -264,7 +264,9 @@ def unsorted_import(session: Session, lines: list[FeedLine], *, now: datetime):
     session.execute(
         text(
             "INSERT INTO products (sku, name, price, created_at, updated_at)"
-            f" VALUES {values} ON CONFLICT (sku) DO UPDATE"
+            f" VALUES {values} ON CONFLICT (sku)"
+            " WHERE deleted_at IS NULL"  # since 42
+            " DO UPDATE"
             " SET name = excluded.name, updated_at = excluded.updated_at"
             " WHERE products.name IS DISTINCT FROM excluded.name"
         ),

@@ -57,6 +57,7 @@ def upgrade() -> None:
             ["product_id"],
             ["products.id"],
             name=op.f("fk_price_history_product_id_products"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_price_history")),
         *constraints,

@@ -2,7 +2,7 @@
 """Products get an index on (price, sku): the order pages and exports walk.
 
 Revision ID: 0010
-Revises: 0008
+Revises: 0009
 Create Date: 2026-01-01 00:00:00
 """
 
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "0010"
-down_revision: str | None = "0008"
+down_revision: str | None = "0009"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

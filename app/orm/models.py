@@ -214,10 +214,31 @@ class Product(Base):
     __tablename__ = "products"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # >>> solution 28
+    # >>> solution 28 until 42
     __table_args__ = (CheckConstraint("price >= 0", name="price_not_negative"),)
 
     sku: Mapped[str] = mapped_column(String(40), unique=True)
+    # --- stub
+    # # TODO step 28: sku, name, price (Money), category_id, created_at (Timestamp)
+    # # and the CHECK constraint price >= 0 (see workshop/steps/28-models.md)
+    # <<<
+    # >>> since 42
+    # The SKU is unique among live products only: a soft-deleted product keeps
+    # its SKU, and a new product may take it (step 42).
+    __table_args__: tuple[object, ...] = (
+        CheckConstraint("price >= 0", name="price_not_negative"),
+        Index(
+            "uq_products_sku",
+            "sku",
+            unique=True,
+            postgresql_where=text("deleted_at IS NULL"),
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
+    )
+
+    sku: Mapped[str] = mapped_column(String(40))
+    # <<<
+    # >>> solution 28
     name: Mapped[str] = mapped_column(String(200))
     price: Mapped[Money]
     category_id: Mapped[int | None] = mapped_column(
@@ -225,8 +246,6 @@ class Product(Base):
     )
     created_at: Mapped[Timestamp]
     # --- stub
-    # # TODO step 28: sku, name, price (Money), category_id, created_at (Timestamp)
-    # # and the CHECK constraint price >= 0 (see workshop/steps/28-models.md)
     # <<<
     # >>> solution 35
     # The database fills it for rows that do not say (psql, COPY, old code);
@@ -241,6 +260,10 @@ class Product(Base):
     # Internal: what the store pays and what the supplier said. Staff only.
     cost_price: Mapped[Money | None]
     supplier_notes: Mapped[str | None] = mapped_column(Text)
+    # <<<
+    # >>> since 42
+    # Set when the product is soft-deleted (app/orm/lifecycle.py); NULL: live.
+    deleted_at: Mapped[Timestamp | None]
     # <<<
     # >>> since 32
     category: Mapped[Category | None] = relationship(
@@ -345,7 +368,11 @@ class PriceVersion(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    # The history lives as long as its product: no statement rewrites it,
+    # and only a hard DELETE of the product (step 42's purge) takes it away.
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
     price: Mapped[Money]
     valid_from: Mapped[Timestamp]
     valid_to: Mapped[datetime | None] = mapped_column(UtcDateTime())

@@ -64,6 +64,8 @@ INTENDED: dict[tuple[str, str | None, Kind], str] = {
     ("products", "sku", Kind.TYPE): LENGTH,
     ("products", "supplier_notes", Kind.EXTRA_COLUMN): "internal, added at step 36",
     ("products", "updated_at", Kind.EXTRA_COLUMN): "added by the migration of step 35",
+    ("products", "deleted_at", Kind.EXTRA_COLUMN): "soft deletes, step 42",  # since 42
+    ("products", "sku", Kind.UNIQUE): "unique among live rows, step 42",  # since 42
     ("stock", None, Kind.MISSING_TABLE): SQLITE_PART,
     ("transfers", None, Kind.MISSING_TABLE): SQLITE_PART,
     ("wallets", None, Kind.MISSING_TABLE): SQLITE_PART,

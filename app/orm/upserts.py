@@ -31,7 +31,7 @@ class FeedLine(BaseModel):
     cost_price: Price | None = None
 
 
-# >>> solution 37
+# >>> solution 37 until 42
 def import_feed(
     session: Session, lines: Sequence[FeedLine], *, now: datetime | None = None
 ) -> int:
@@ -61,6 +61,51 @@ def import_feed(
     new = statement.excluded
     upsert = statement.on_conflict_do_update(
         index_elements=[table.c.sku],
+        set_={**{name: new[name] for name in FEED_COLUMNS}, "updated_at": when},
+        where=or_(
+            *(table.c[name].is_distinct_from(new[name]) for name in FEED_COLUMNS)
+        ),
+    ).returning(table.c.sku)
+    # One statement, many rows: SQLAlchemy sends it as multi-row VALUES
+    # batches ("insertmanyvalues"), in the order of ``rows``.
+    return len(session.execute(upsert, rows).all())
+
+
+# <<<
+# >>> since 42
+def import_feed(
+    session: Session, lines: Sequence[FeedLine], *, now: datetime | None = None
+) -> int:
+    """Upsert every line in the caller's transaction; return how many rows it wrote.
+
+    A new SKU is inserted (created_at and updated_at are ``now``); a known one
+    is updated, updated_at ``now``, only when one of FEED_COLUMNS differs.
+    Known means live: a SKU whose product was soft-deleted (step 42) gets a
+    new product, as the SKU is unique among live products only.
+    Rows go in SKU order, so two imports at once take their row locks in the
+    same order and never deadlock. DuplicateSku for a SKU the feed repeats,
+    before any statement.
+    """
+    counts = Counter(line.sku for line in lines)
+    if repeated := sorted(sku for sku, n in counts.items() if n > 1):
+        raise DuplicateSku(
+            f"SKU {', '.join(repeated)} appears more than once", skus=repeated
+        )
+    when = now or utc_now()
+    rows = [
+        {**line.model_dump(), "created_at": when, "updated_at": when}
+        for line in sorted(lines, key=lambda line: line.sku)
+    ]
+    if not rows:
+        return 0
+    table = models.Product.__table__
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(table)
+    new = statement.excluded
+    upsert = statement.on_conflict_do_update(
+        # The SKU's unique index is partial: ON CONFLICT must name its WHERE.
+        index_elements=[table.c.sku],
+        index_where=table.c.deleted_at.is_(None),
         set_={**{name: new[name] for name in FEED_COLUMNS}, "updated_at": when},
         where=or_(
             *(table.c[name].is_distinct_from(new[name]) for name in FEED_COLUMNS)
