@@ -186,6 +186,26 @@ def test_a_page_is_one_query(store):
     assert len([s for s in statements if "products" in s.lower()]) == 1
 
 
+def test_a_page_builds_no_more_products_than_it_needs(store):
+    put(store, rows_of(["1.00", "2.00"] * 15))
+    with loads() as loaded:
+        items, _ = page_at(store, PageKey(Decimal("1.00"), "SKU-010"), 5)
+    assert len(items) == 5
+    assert len(loaded) <= 6  # the page, and one more to know whether more follow
+
+
+def test_ties_come_in_sku_order_even_where_no_index_gives_that_order(tmp_path):
+    engine = make_engine(f"sqlite:///{tmp_path / 'no-index.db'}")
+    reset_schema(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP INDEX ix_products_price_sku"))
+    # Inserted in reverse: without an ORDER BY on the SKU, SQLite gives the
+    # ties in the order it finds them, not the order the keys assume.
+    put(engine, rows_of(["5.00"] * 9)[::-1])
+    check_walk(engine, 2)
+    engine.dispose()
+
+
 @pytest.mark.parametrize("size", [0, -1, MAX_PAGE_SIZE + 1])
 def test_a_page_size_outside_1_to_max_page_size_is_refused_before_any_query(store, size):  # fmt: skip
     with recorded(store) as statements, pytest.raises(InvalidPageSize) as caught:
@@ -307,6 +327,13 @@ def test_the_stream_gives_every_product_in_page_order(store):
     with Session(store) as session:
         streamed = [(p.price, p.sku) for p in stream_products(session, batch=4)]
     assert streamed == ordered(store)
+
+
+def test_the_stream_leaves_the_transaction_to_the_caller(store):
+    put(store, rows_of(["1.00"] * 3))
+    with Session(store) as session:
+        assert len(list(stream_products(session, batch=2))) == 3
+        assert session.in_transaction()  # never committed nor closed
 
 
 def test_the_stream_of_an_empty_catalog_is_empty(store):

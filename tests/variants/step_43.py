@@ -12,6 +12,34 @@ STREAM = "    yield from session.scalars(query.execution_options(yield_per=batch
 
 VARIANTS = [
     wrong(
+        "orders by price alone, with a (price, sku) key: ties come in any order",
+        replace_text(
+            LARGE,
+            old="    query = select(product).order_by(product.price, product.sku).limit(size + 1)\n",
+            new="    query = select(product).order_by(product.price).limit(size + 1)\n",
+        ),
+    ),
+    wrong(
+        "reads every product, then filters and slices in Python",
+        replace_text(
+            LARGE,
+            old="    items = list(session.scalars(query))\n",
+            new="""    every = session.scalars(
+        select(product).order_by(product.price, product.sku)
+    ).all()
+    items = [
+        p
+        for p in every
+        if after is None or (p.price, p.sku) > (after.price, after.sku)
+    ][: size + 1]
+""",
+        ),
+    ),
+    wrong(
+        "commits once the stream is read",
+        replace_text(LARGE, old=STREAM, new=STREAM + "    session.commit()\n"),
+    ),
+    wrong(
         "OFFSET pagination: the key carries a page offset, rows shift under it",
         replace_text(
             LARGE, old="    sku: str\n", new="    sku: str\n    offset: int = 0\n"
