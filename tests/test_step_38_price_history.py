@@ -141,6 +141,7 @@ def test_a_change_closes_the_open_version_and_opens_the_next(store):
         new = change_price(session, SKU, Decimal("4.20"), at=T1)
         assert isinstance(new, models.PriceVersion)
         assert (new.price, new.valid_from, new.valid_to) == (Decimal("4.20"), T1, None)
+        assert new.id is not None  # flushed
     assert versions(store) == [
         (Decimal("3.50"), T0, T1),
         (Decimal("4.20"), T1, None),
@@ -175,6 +176,7 @@ def test_an_instant_in_another_time_zone_is_the_same_instant(store):
 
 
 def test_before_the_first_version_no_price_is_known(store):
+    changed(store, "4.20", T1)  # since is the first version's start, not the last's
     with Session(store) as session, pytest.raises(PriceNotKnown) as caught:
         price_as_of(session, SKU, T0 - TICK)
     assert (caught.value.sku, caught.value.at, caught.value.since) == (
@@ -195,10 +197,11 @@ def test_the_product_price_always_equals_the_open_version(store):
     opened = T3 + timedelta(days=2)
     assert (caught.value.sku, caught.value.at, caught.value.since) == (SKU, T2, opened)
     assert versions(store) == before
-    changed(store, "4.10", opened + timedelta(hours=1))  # the same price again
+    changed(store, "4.10", opened + timedelta(hours=1))
+    changed(store, "4.10", opened + timedelta(hours=2))  # the current price again
     history = versions(store)
     assert [price for price, _, _ in history] == [
-        Decimal(p) for p in ("3.50", "3.90", "4.10", "0.00", "4.10")
+        Decimal(p) for p in ("3.50", "3.90", "4.10", "0.00", "4.10", "4.10")
     ]
     assert [valid_to for _, _, valid_to in history].count(None) == 1
     assert history[-1][2] is None
@@ -314,6 +317,9 @@ def test_postgresql_refuses_two_versions_that_overlap(pg):
         session.flush()
     # The store's error for a refused row; PostgreSQL's own report behind it.
     assert ("23P01", "ex_price_history_no_overlap") in refusals(caught.value)
+    with Session(pg) as session:  # the version added last comes first in time
+        starts = [v.valid_from for v in price_history(session, SKU)]
+    assert starts == [T0 - timedelta(days=1), T0, T1]
 
 
 def refusals(error: BaseException | None) -> set[tuple[str, str]]:

@@ -289,3 +289,52 @@ def test_an_unknown_image_id_is_image_not_found(store, images):
     with pytest.raises(ImageNotFound) as caught:
         read_back(store, 424242, images)
     assert caught.value.image_id == 424242
+
+
+def test_an_interrupted_upload_leaves_nothing_even_on_keyboard_interrupt(store, images):
+    def stop(upload: Upload) -> None:
+        if upload.given >= 50_000:
+            raise KeyboardInterrupt  # Ctrl-C, or a worker being shut down
+
+    with pytest.raises(KeyboardInterrupt):
+        saved(store, "TEA-1", Upload(200_000, on_read=stop), images, chunk_size=10_000)
+    assert os.listdir(images) == []
+    assert rows(store) == []
+
+
+def test_a_refused_image_leaves_the_callers_own_work_alone(store, images):
+    with Session(store) as session, session.begin():
+        session.add(
+            models.Product(
+                sku="NEW-3", name="New", price=Decimal("1.00"), created_at=utc_now()
+            )
+        )
+        with pytest.raises(ImageTooLarge):
+            save_image(
+                session,
+                "TEA-1",
+                Upload(10_000),
+                directory=images,
+                content_type="image/png",
+                max_bytes=100,
+            )
+    with Session(store) as session:
+        added = select(func.count()).where(models.Product.sku == "NEW-3")
+        assert session.scalar(added) == 1
+
+
+@pytest.mark.parametrize(
+    "engine", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_two_uploads_for_one_product_at_once_keep_both_files_whole(store, images):
+    other = Upload(100_000)
+
+    def start_other(upload: Upload) -> None:
+        if upload.reads == 1:  # the first upload has begun writing its file
+            saved(store, "TEA-1", other, images, chunk_size=10_000)
+
+    first = Upload(100_000, on_read=start_other)
+    saved(store, "TEA-1", first, images, chunk_size=10_000)
+    assert sorted(os.listdir(images)) == sorted([first.sha256(), other.sha256()])
+    for upload in (first, other):
+        assert (images / upload.sha256()).read_bytes() == upload.data()

@@ -19,6 +19,46 @@ OPEN_VERSION = """        select(version).where(
 
 VARIANTS = [
     wrong(
+        "skips a change to the price already in force",
+        replace_text(
+            PRICES,
+            old="    current.valid_to = when\n",
+            new="    if current.price == price:\n"
+            "        return current\n"
+            "    current.valid_to = when\n",
+        ),
+    ),
+    wrong(
+        "PriceNotKnown names the latest version's start, not the first one's",
+        replace_text(
+            PRICES,
+            old="select(func.min(version.valid_from))",
+            new="select(func.max(version.valid_from))",
+        ),
+    ),
+    wrong(
+        "returns the new version unflushed",
+        replace_text(
+            PRICES,
+            old="    product.price = price\n    session.flush()\n    return new\n",
+            new="    product.price = price\n    return new\n",
+        ),
+    ),
+    wrong(
+        "the history newest first",
+        replace_text(
+            PRICES,
+            old="""            select(version)
+            .where(version.product_id == owner)
+            .order_by(version.valid_from)
+""",
+            new="""            select(version)
+            .where(version.product_id == owner)
+            .order_by(version.valid_from.desc())
+""",
+        ),
+    ),
+    wrong(
         "closed ranges: valid_to <= at also matches at the instant of a change",
         replace_text(
             PRICES, old="when < version.valid_to", new="when <= version.valid_to"
