@@ -1,8 +1,8 @@
 # workshop: since 39
 """Many buyers, one row: a row lock, a version column with retries, one atomic UPDATE.
 
-    python scripts/bench_races.py                      # 200 buys, a few seconds
-    python scripts/bench_races.py --buys 2000 --threads 16
+    python scripts/bench_races.py                      # 80 buys, about 30 s
+    python scripts/bench_races.py --buys 200           # the figures of step 39
 
 Each round puts ``--buys`` items on one shelf and lets ``--threads`` buyers
 take them one by one, all at once (and then a single buyer, for the cost
@@ -150,7 +150,7 @@ def run(engine: Engine, buys: int, threads: int, rounds: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--buys", "--rows", type=int, default=200)
+    parser.add_argument("--buys", "--rows", type=int, default=80)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--rounds", type=int, default=3)
     options = parser.parse_args()
