@@ -68,7 +68,10 @@ BUYS: dict[str, Callable[[sessionmaker[Session]], None]] = {
 
 
 def side(
-    engine: Engine, buy: Callable[[sessionmaker[Session]], None], buys: int, threads: int
+    engine: Engine,
+    buy: Callable[[sessionmaker[Session]], None],
+    buys: int,
+    threads: int,
 ) -> Callable[[], Callable[[], int]]:
     """Prepare a full shelf (untimed); the action sells it out and returns
     how many UPDATEs of stock_levels it sent."""
@@ -126,7 +129,9 @@ def run(engine: Engine, buys: int, threads: int, rounds: int) -> None:
         sold = buys - buys % count
         updates: dict[str, list[int]] = {name: [] for name in BUYS}
 
-        def check(results: dict[str, Any]) -> None:
+        def check(
+            results: dict[str, Any], updates: dict[str, list[int]] = updates
+        ) -> None:
             for name, sent in results.items():
                 updates[name].append(sent)
 
