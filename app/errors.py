@@ -399,3 +399,19 @@ class InvalidPageSize(StoreError, ValueError):
 
 
 # <<<
+
+
+# >>> since 39
+class TooManyConflicts(DatabaseBusy):
+    """Other buyers changed the stock of ``sku`` first, ``attempts`` times in a
+    row; nothing was bought. Try again later."""
+
+    def __init__(self, sku: str, attempts: int) -> None:
+        super().__init__(
+            f"the stock of SKU {sku!r} changed under this purchase {attempts} times"
+            " in a row (other buyers were faster); nothing was bought, try again"
+        )
+        self.sku, self.attempts = sku, attempts
+
+
+# <<<

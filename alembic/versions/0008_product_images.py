@@ -2,7 +2,7 @@
 """Product images: one row per image, its bytes in a file named by their SHA-256.
 
 Revision ID: 0008
-Revises: 0006
+Revises: 0007
 Create Date: 2026-01-01 00:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0008"
-down_revision: str | None = "0006"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

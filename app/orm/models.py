@@ -411,3 +411,38 @@ class ProductImage(Base):
 
 
 # <<<
+
+
+# >>> since 39
+class StockLevel(Base):
+    """How many items of a product are on the shelf; never below 0.
+
+    ``version`` is SQLAlchemy's version counter: every UPDATE the ORM sends
+    says ``WHERE version = <the version it read>`` and sets it one higher, so
+    an update based on a stale read matches no row and raises StaleDataError.
+    """
+
+    __tablename__ = "stock_levels"
+    __table_args__ = (CheckConstraint("quantity >= 0", name="quantity_not_negative"),)
+
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), primary_key=True
+    )
+    quantity: Mapped[int]
+    version: Mapped[int] = mapped_column()
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PickTask(Base):
+    """A line the warehouse must pick; done once ``done_at`` is set."""
+
+    __tablename__ = "pick_tasks"
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    quantity: Mapped[int]
+    done_at: Mapped[Timestamp | None]
+
+
+# <<<
