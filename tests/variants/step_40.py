@@ -39,6 +39,37 @@ READ_LOOP = """        while chunk := handle.read(chunk_size):
 
 VARIANTS = [
     wrong(
+        "cleans up on Exception only: Ctrl-C leaves a temporary file",
+        replace_text(
+            IMAGES, old="    except BaseException:\n", new="    except Exception:\n"
+        ),
+    ),
+    wrong(
+        "a fixed temporary name per product: two uploads at once share one file",
+        replace_text(
+            IMAGES,
+            old="""    temporary = tempfile.NamedTemporaryFile(
+        dir=directory, prefix=".upload-", suffix=".tmp", delete=False
+    )
+""",
+            new="""    temporary = open(directory / f".{sku}.tmp", "wb")  # noqa: SIM115
+""",
+        ),
+    ),
+    wrong(
+        "rolls the caller's transaction back when an upload fails",
+        replace_text(
+            IMAGES,
+            old="""        Path(temporary.name).unlink(missing_ok=True)
+        raise
+""",
+            new="""        Path(temporary.name).unlink(missing_ok=True)
+        session.rollback()
+        raise
+""",
+        ),
+    ),
+    wrong(
         "reads the whole upload with source.read()",
         replace_text(
             IMAGES,
