@@ -144,7 +144,7 @@ def one_add_a_row(url: str, sync_url: str, count: int) -> float:
         engine = make_async_engine(url)
         repository = AsyncOrmProductRepository(make_async_sessions(engine))
         products = [
-            Product(f"ADD-{i:06d}", f"Product {i}", "9.99", "category 1")
+            Product(f"ADD-{i:06d}", f"Product {i}", Decimal("9.99"), "category 1")
             for i in range(count)
         ]
         try:
