@@ -118,6 +118,8 @@ def fail(error: Exception) -> int:
 # >>> since 20
 def run_on_database(args: argparse.Namespace) -> int:
     """report, export and import: whole-table work on a SQLite database."""
+    if args.area == "import" and args.db.startswith(ASYNCPG_URL):  # since 34
+        return run_async_import(args)  # since 34
     path = backends.sqlite_path(args.db)
     if path is None:
         return fail(
@@ -145,6 +147,25 @@ def run_on_database(args: argparse.Namespace) -> int:
         return fail(file_fault(error, path))
     finally:
         conn.close()
+    return 0
+
+
+# <<<
+# >>> since 34
+# `store import` also fills a PostgreSQL database through asyncpg: one COPY.
+ASYNCPG_URL = "postgresql+asyncpg://"
+
+
+def run_async_import(args: argparse.Namespace) -> int:
+    """`store --db postgresql+asyncpg://... import FILE`: every row or none."""
+    # Imported here: only a database URL needs SQLAlchemy and asyncpg.
+    from app.orm.async_import import import_csv
+
+    try:
+        count = import_csv(args.db, args.file)
+    except (StoreError, OSError) as error:
+        return fail(error)
+    print(f"imported {plural(count)}")
     return 0
 
 

@@ -190,6 +190,32 @@ class InvalidCsv(StoreError, ValueError):
 # <<<
 
 
+# >>> since 34
+
+
+class InvalidRows(InvalidCsv):
+    """The rows of a CSV import that the store refuses, all reported at once;
+    nothing was imported.
+
+    ``problems`` holds one InvalidCsv per bad row, in file order (its
+    ``line`` and ``reason``); ``line`` is the first bad row's.
+    """
+
+    def __init__(
+        self, problems: Iterable[InvalidCsv], *, path: str | None = None
+    ) -> None:
+        self.problems = tuple(problems)
+        listed = "; ".join(f"line {p.line}: {p.reason}" for p in self.problems)
+        count = len(self.problems)
+        super().__init__(
+            f"{count} bad row{'' if count == 1 else 's'}, nothing was imported"
+            f" (fix each, then import the file again): {listed}",
+            path=path,
+        )
+        self.line = self.problems[0].line if self.problems else None
+
+
+# <<<
 # >>> since 24
 class OutOfStock(StoreError):
     """Fewer items on the shelf than an order or reservation asks for."""

@@ -43,6 +43,16 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="stop at the first test that fails by its behaviour, not by broken"
         " code (enough to judge a wrong variant)",
     )
+    group.addoption(
+        "--stress-from",
+        dest="workshop_stress_from",
+        type=int,
+        default=None,
+        metavar="N",
+        help="deselect the stress tests (mark.stress) of steps before N and of no"
+        " step (workshop verify: a stress test runs at its own step, the next"
+        " one, and on the final tree)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -135,10 +145,18 @@ def pytest_collection_modifyitems(
     config: pytest.Config, items: list[pytest.Item]
 ) -> None:
     number = _wanted_step(config)
-    if number is None:
+    stress_from = config.getoption("workshop_stress_from")
+    if number is None and stress_from is None:
         return
-    keep = [item for item in items if step_of(item) == number]
-    config.hook.pytest_deselected(items=[i for i in items if step_of(i) != number])
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
+    for item in items:
+        owner = step_of(item)
+        wanted = number is None or owner == number
+        if stress_from is not None and item.get_closest_marker("stress"):
+            wanted = wanted and owner is not None and owner >= stress_from
+        (keep if wanted else drop).append(item)
+    config.hook.pytest_deselected(items=drop)
     items[:] = keep
 
 

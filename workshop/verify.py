@@ -2,18 +2,24 @@
 
 For each step N it writes the tree to a temporary folder and checks:
 1. it installs (pip, offline), imports and passes lint (ruff check and format);
-2. every test of steps < N passes;
+2. every test of steps < N passes; a stress test (mark.stress: a randomised
+   smoke test, never the gate) only at step N+1, the first tree with its
+   drill solved, then on the final tree (5), not at every later step;
 3. step N's tests fail, each because of the stub (NotImplementedError naming
    step N) or an assertion, never an import or collection error;
 4. nothing of a later step is there (texts, tests, markers);
 and the minimal-diff rule: step N -> its solution touches only files marked
 for N, and the solution -> step N+1 only what N+1 introduces. Finally:
-5. the final tree is main without markers, and every test passes there;
+5. the final tree is main without markers, and every test passes there,
+   every stress test included;
 6. every drill grades fairly: its wrong variants fail, its alternatives pass
    (workshop/variantcheck.py), and its tests match no message wording that
    the texts do not state (workshop/wording.py);
 7. texts and the store's code name only steps that the manifest lists, and
    the tree type-checks (workshop/typecheck.py).
+How it runs: each step's check, its type check and each of its variants is
+a job of its own; the type checks take turns on a lane of their own (they
+share mypy's cache), the rest share the workers (see verify()).
 """
 
 from __future__ import annotations
@@ -77,6 +83,8 @@ class StepReport:
 
 
 def check_step(source: Source, number: int, tree: Tree, work: Path) -> StepReport:
+    """Every invariant of step ``number`` but its types (check_types(), a job
+    of its own) and its variants (judge_variant(), one job each)."""
     step = source.manifest.step(number)
     label = f"step {number:02d}"
     report = StepReport(step.tag, step.title)
@@ -87,8 +95,9 @@ def check_step(source: Source, number: int, tree: Tree, work: Path) -> StepRepor
     report.problems += later_content(tree, number, label)
     report.problems += _unstated_wording(tree, number, label)
     report.problems += unknown_steps(tree, set(source.manifest.numbers), label)
-    report.problems += type_errors(folder, number, label, work / "mypy-cache")
-    results = run_pytest(folder)
+    # A stress test runs at its own step, the next one (the first tree with
+    # its drill solved) and on the final tree, never at every later step.
+    results = run_pytest(folder, ("--stress-from", str(_previous(source, number))))
     for error in results.get("collect_errors", []):
         report.problems.append(
             f"{label}: invariant 3 (collection): {error['nodeid'] or 'pytest'} did not collect:\n{indent(error['message'])}"
@@ -178,15 +187,21 @@ def check_minimal_diffs(
     return problems
 
 
+def _previous(source: Source, number: int) -> int:
+    """The step before ``number`` in the manifest (``number`` for the first)."""
+    earlier = [n for n in source.manifest.numbers if n < number]
+    return earlier[-1] if earlier else number
+
+
 def _next(source: Source, number: int) -> int | None:
     later = [n for n in source.manifest.numbers if n > number]
     return later[0] if later else None
 
 
-def check_final(source: Source, work: Path) -> StepReport:
+def check_final(source: Source, tree: Tree, work: Path) -> StepReport:
+    """Every invariant of the final tree ``tree`` but its types (check_types())."""
     report = StepReport("final", "The finished workshop")
     started = time.monotonic()
-    tree = render_tree(source, 0, final=True)
     report.problems += final_equals_main(source, tree)
     folder = work / "final"
     write_tree(tree, folder)
@@ -195,7 +210,6 @@ def check_final(source: Source, work: Path) -> StepReport:
     report.problems += [
         f"final: tracks: {p}" for p in tracks.check(folder, source.manifest)
     ]
-    report.problems += type_errors(folder, None, "final", work / "mypy-cache")
     results = run_pytest(folder)
     for error in results.get("collect_errors", []):
         report.problems.append(
@@ -211,6 +225,31 @@ def check_final(source: Source, work: Path) -> StepReport:
             report.earlier_passed += 1
     report.seconds = time.monotonic() - started
     return report
+
+
+def check_types(tree: Tree, number: int | None, work: Path, keep: bool) -> list[str]:
+    """Invariant 7, types, for step ``number``'s tree (None: the final tree),
+    in a copy of its own: mypy runs on a lane of its own (see verify())."""
+    label = "final" if number is None else f"step {number:02d}"
+    folder = work / ("types-final" if number is None else f"types-{number:02d}")
+    write_tree(tree, folder)
+    try:
+        return type_errors(folder, number, label, work / "mypy-cache")
+    finally:
+        if not keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@dataclass
+class _Jobs:
+    """One step's jobs: its check, its types and each of its variants."""
+
+    check: Future[StepReport]
+    types: Future[list[str]]
+    variants: list[Future[tuple[str | None, float]]] = field(default_factory=list)
+
+    def all(self) -> list[Future[Any]]:
+        return [self.check, self.types, *self.variants]
 
 
 Progress = Callable[[StepReport, int, int], None]
@@ -230,7 +269,10 @@ def verify(
     Each step's check and each of its variants is one job; the longest come
     first (the final tree, then the later steps, which run more tests), and
     a step's jobs together, so that ``progress(report, done, total)`` hears
-    of one step after another as soon as all of its jobs are done.
+    of one step after another as soon as all of its jobs are done. The type
+    checks run one after another on a lane of their own (mypy's shared cache
+    allows one run at a time), beside the ``jobs`` workers, never holding one
+    of them while they wait for the cache.
     """
     numbers = [n for n in source.manifest.numbers if steps is None or n in steps]
     trees = {
@@ -247,13 +289,21 @@ def verify(
         with (
             forkrun.servers(forkrun.preload_for(_pyproject(source))),
             ThreadPoolExecutor(max_workers=jobs or os.cpu_count() or 2) as pool,
+            ThreadPoolExecutor(max_workers=1) as types_lane,
         ):
-            jobs_of: dict[int | None, list[Future]] = {}
+            jobs_of: dict[int | None, _Jobs] = {}
             if with_final:
-                jobs_of[None] = [pool.submit(check_final, source, work)]
+                final = render_tree(source, 0, final=True)
+                jobs_of[None] = _Jobs(
+                    pool.submit(check_final, source, final, work),
+                    types_lane.submit(check_types, final, None, work, keep),
+                )
             for n in reversed(numbers):
-                jobs_of[n] = [pool.submit(check_step, source, n, trees[n][0], work)]
-                jobs_of[n] += [
+                jobs_of[n] = _Jobs(
+                    pool.submit(check_step, source, n, trees[n][0], work),
+                    types_lane.submit(check_types, trees[n][0], n, work, keep),
+                )
+                jobs_of[n].variants += [
                     pool.submit(
                         _timed,
                         judge_variant,
@@ -299,22 +349,24 @@ def _timed(action: Callable[..., str | None], *args: Any) -> tuple[str | None, f
 
 
 def _gather(
-    jobs_of: dict[int | None, list[Future]],
+    jobs_of: dict[int | None, _Jobs],
     drill_variants: dict[int, list[Variant]] | None,
     progress: Progress | None,
 ) -> dict[int | None, StepReport]:
-    """Each step's report, from its check and its variants' verdicts, as they end."""
-    step_of = {job: n for n, jobs in jobs_of.items() for job in jobs}
-    left = {n: len(jobs) for n, jobs in jobs_of.items()}
+    """Each step's report, from its check, its types and its variants' verdicts,
+    as they end."""
+    step_of = {job: n for n, jobs in jobs_of.items() for job in jobs.all()}
+    left = {n: len(jobs.all()) for n, jobs in jobs_of.items()}
     reports: dict[int | None, StepReport] = {}
     for job in as_completed(step_of):
         n = step_of[job]
         left[n] -= 1
         if left[n]:
             continue
-        report = jobs_of[n][0].result()
+        report = jobs_of[n].check.result()
+        report.problems += jobs_of[n].types.result()
         if n is not None and drill_variants is not None:
-            judged = [variant_job.result() for variant_job in jobs_of[n][1:]]
+            judged = [variant_job.result() for variant_job in jobs_of[n].variants]
             report.variants = variant_report(
                 n, drill_variants.get(n, []), [problem for problem, _ in judged]
             )

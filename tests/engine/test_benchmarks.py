@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[2]
         ("bench_restock.py", ["--rows", "20", "--rounds", "1", "--batches", "2"],
          "faster"),
         ("bench_bulk_insert.py", ["--rows", "50", "--rounds", "1"], "rows/s"),
+        ("bench_async_import.py", ["--rows", "50", "--rounds", "1"], "goal 1.3x"),
     ],
 )  # fmt: skip
 def test_a_benchmark_runs_at_a_tiny_size(script, args, printed):

@@ -205,3 +205,25 @@ def test_stop_at_behaviour_ends_the_run_at_the_first_failure_not_by_broken_code(
         "test_a": "NameError",
         "test_b": "AssertionError",
     }
+
+
+def test_stress_from_deselects_the_stress_tests_of_earlier_steps_only(mini, tmp_path):
+    pyproject = mini / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8").replace(
+            'markers = ["step(n): the drill"]',
+            'markers = ["step(n): the drill", "stress: a smoke test"]',
+        ),
+        encoding="utf-8",
+    )
+    stress = (
+        "import pytest\n\n\n@pytest.mark.stress\ndef test_{0}_stress():\n    pass\n"
+    )
+    for name in ("test_step_00_more.py", "test_step_01_more.py", "test_nobodys.py"):
+        (mini / "tests" / name).write_text(stress.format(name[5:12]), encoding="utf-8")
+    report = tmp_path / "report.json"
+    run_pytest(
+        mini, "--stress-from", "1", "-k", "stress", env={"WORKSHOP_REPORT": str(report)}
+    )
+    ran = json.loads(report.read_text(encoding="utf-8"))["tests"]
+    assert sorted(ran) == ["tests/test_step_01_more.py::test_step_01_stress"]

@@ -212,3 +212,58 @@ def test_a_run_through_a_fork_server_sees_what_a_fresh_run_sees(
     ]
     assert first == second
     assert first["app"] == str(mini / "app" / "calc.py")
+
+
+def test_a_stress_test_runs_at_its_next_step_and_on_the_final_tree_only(mini):
+    # A stress test of step 00 that fails wherever STRESSED is set: from step
+    # 02 on. Step 01 (its drill's first solved tree) runs it and passes; step
+    # 02 leaves it to the final tree, which runs every test and names it.
+    pyproject = mini / "pyproject.toml"
+    pyproject.write_text(
+        pyproject.read_text(encoding="utf-8").replace(
+            'markers = ["step(n): the drill"]',
+            'markers = ["step(n): the drill", "stress: a smoke test"]',
+        ),
+        encoding="utf-8",
+    )
+    calc = mini / "app" / "calc.py"
+    calc.write_text(
+        calc.read_text(encoding="utf-8")
+        + "STRESSED = False  # until 02\nSTRESSED = True  # since 02\n",
+        encoding="utf-8",
+    )
+    test = mini / "tests" / "test_step_00_add.py"
+    test.write_text(
+        test.read_text(encoding="utf-8").replace(
+            "from app.calc import add\n", "import pytest\n\nfrom app.calc import add\n"
+        )
+        + "\n\n@pytest.mark.stress\ndef test_add_under_stress():\n"
+        "    from app import calc\n\n    assert add(1, 1) == 2 and not calc.STRESSED\n",
+        encoding="utf-8",
+    )
+    commit_all(mini, "a stress test")
+    reports = verify(load_from_git(mini, "main"), jobs=2, variants=False)
+    found = problems(reports)
+    assert [p.split(":")[0] for p in found] == ["final"], found
+    assert "test_add_under_stress" in found[0]
+    step_01, step_02 = reports[1], reports[2]
+    assert (step_01.earlier_passed, step_02.earlier_passed) == (2, 2)
+
+
+def test_a_step_that_breaks_an_earlier_drill_is_caught_at_that_step(mini):
+    # The break lives in step 01's tree only: neither main nor the final
+    # tree has it, so only step 01's earlier-tests invariant can see it.
+    calc = mini / "app" / "calc.py"
+    calc.write_text(
+        calc.read_text(encoding="utf-8").replace(
+            "    return a + b\n",
+            "    return a + b + OFFSET\n",
+        )
+        + "OFFSET = 0  # until 01\nOFFSET = 1  # since 01 until 02\n"
+        "OFFSET = 0  # since 02\n",
+        encoding="utf-8",
+    )
+    commit_all(mini, "step 01 breaks add")
+    found = problems(verify(load_from_git(mini, "main"), jobs=2, variants=False))
+    assert [p.split(":")[0] for p in found] == ["step 01"], found
+    assert "invariant 2" in found[0] and "test_step_00_add.py" in found[0]
