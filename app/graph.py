@@ -8,13 +8,13 @@ from typing import Any
 
 
 @dataclass(eq=False)
-class Category:
+class CategoryNode:
     """A node of the category tree; ``parent`` and ``children`` link both ways."""
 
     slug: str
     name: str
-    parent: Category | None = field(default=None, repr=False)
-    children: list[Category] = field(default_factory=list, repr=False)
+    parent: CategoryNode | None = field(default=None, repr=False)
+    children: list[CategoryNode] = field(default_factory=list, repr=False)
 
 
 @dataclass(eq=False)
@@ -24,7 +24,7 @@ class ProductNode:
 
     sku: str
     name: str
-    category: Category | None = field(default=None, repr=False)
+    category: CategoryNode | None = field(default=None, repr=False)
     related: list[ProductNode] = field(default_factory=list, repr=False)
 
 
@@ -33,13 +33,15 @@ class CatalogGraph:
     """Every category and product node, by slug and by SKU. Two graphs are equal
     when they have the same nodes joined by the same edges, in the same order."""
 
-    categories: dict[str, Category] = field(default_factory=dict)
+    categories: dict[str, CategoryNode] = field(default_factory=dict)
     products: dict[str, ProductNode] = field(default_factory=dict)
 
-    def add_category(self, slug: str, name: str, parent: str | None = None) -> Category:
+    def add_category(
+        self, slug: str, name: str, parent: str | None = None
+    ) -> CategoryNode:
         if slug in self.categories:
             raise ValueError(f"category {slug!r} exists already")
-        category = Category(slug, name)
+        category = CategoryNode(slug, name)
         if parent is not None:
             category.parent = self.categories[parent]
             category.parent.children.append(category)

@@ -30,20 +30,22 @@ class Customer:
 
     customer_id: str
     name: str
-    orders: list[Order] = field(default_factory=list, repr=False)
+    orders: list[CustomerOrder] = field(default_factory=list, repr=False)
 
     def place_order(
         self, order_id: str, lines: list[OrderLine], placed_at: datetime | None = None
-    ) -> Order:
+    ) -> CustomerOrder:
         """A new order of this customer, linked both ways."""
-        order = Order(order_id, self, list(lines), placed_at or utc_now())
+        order = CustomerOrder(order_id, self, list(lines), placed_at or utc_now())
         self.orders.append(order)
         return order
 
 
 @dataclass(eq=False)
-class Order:
-    """One purchase; ``customer`` points back at the customer who placed it."""
+class CustomerOrder:
+    """One purchase of a customer, kept in files with its customer (step 10);
+    ``customer`` points back at the customer who placed it. The ORM's mapped
+    class of step 32 is models.Order."""
 
     order_id: str
     customer: Customer = field(repr=False)

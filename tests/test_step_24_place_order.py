@@ -13,7 +13,7 @@ from app.errors import (
     ProductNotFound,
 )
 from app.services.customers import add_customer
-from app.services.orders import OrderItem, load_order, place_order
+from app.services.orders import OrderItemRow, load_order, place_order
 from app.services.partial_import import insert_product
 
 
@@ -52,8 +52,8 @@ def test_placing_an_order_writes_the_order_its_items_and_the_stock(conn, ada):
     assert order.customer_id == ada
     assert order.status == "placed"
     assert order.items == [
-        OrderItem("POT", 1, Decimal("19.90")),
-        OrderItem("TEA", 2, Decimal("2.50")),
+        OrderItemRow("POT", 1, Decimal("19.90")),
+        OrderItemRow("TEA", 2, Decimal("2.50")),
     ]
     assert order.total == Decimal("24.90")
     assert (stock(conn, "TEA"), stock(conn, "POT")) == (3, 0)
@@ -63,7 +63,7 @@ def test_placing_an_order_writes_the_order_its_items_and_the_stock(conn, ada):
 def test_an_order_keeps_the_price_it_was_sold_at(conn, ada):
     order_id = place_order(conn, ada, {"TEA": 1})
     conn.execute("UPDATE products SET price_cents = 999 WHERE sku = 'TEA'")
-    assert load_order(conn, order_id).items == [OrderItem("TEA", 1, Decimal("2.50"))]
+    assert load_order(conn, order_id).items == [OrderItemRow("TEA", 1, Decimal("2.50"))]
 
 
 def test_the_last_items_on_the_shelf_can_be_sold(conn, ada):

@@ -15,7 +15,7 @@ from app.errors import (
 )
 from app.services.customers import add_customer
 from app.services.inventory import cancel_reservation, reserve
-from app.services.orders import OrderItem, load_order
+from app.services.orders import OrderItemRow, load_order
 from app.services.partial_import import insert_product
 from app.sqlite.concurrency import enable_wal
 from tests.interleave import WRITES, begins, interloper, writes
@@ -60,8 +60,8 @@ def test_a_reservation_takes_the_items_off_the_shelf(conn, ada):
     order = load_order(conn, order_id)
     assert order.status == "reserved"
     assert order.items == [
-        OrderItem("POT", 1, Decimal("19.90")),
-        OrderItem("TEA", 2, Decimal("2.50")),
+        OrderItemRow("POT", 1, Decimal("19.90")),
+        OrderItemRow("TEA", 2, Decimal("2.50")),
     ]
     assert stock(conn) == {"TEA": 3, "POT": 0}
     assert not conn.in_transaction

@@ -10,7 +10,7 @@ from typing import Any
 from app.errors import CorruptFile
 from app.files.atomic import atomic_write_bytes
 from app.files.json_store import read_json
-from app.graph import CatalogGraph, Category, ProductNode
+from app.graph import CatalogGraph, CategoryNode, ProductNode
 
 FORMAT = "persistence-drills/catalog-graph"
 VERSION = 1
@@ -40,13 +40,13 @@ def graph_to_document(graph: CatalogGraph) -> dict[str, Any]:
 
 
 def _edge(
-    kind: str, start: Category | ProductNode, end: Category | ProductNode
+    kind: str, start: CategoryNode | ProductNode, end: CategoryNode | ProductNode
 ) -> dict[str, str]:
     return {"kind": kind, "from": _id(start), "to": _id(end)}
 
 
-def _id(node: Category | ProductNode) -> str:
-    if isinstance(node, Category):
+def _id(node: CategoryNode | ProductNode) -> str:
+    if isinstance(node, CategoryNode):
         return f"category:{node.slug}"
     return f"product:{node.sku}"
 
@@ -59,14 +59,14 @@ def graph_from_document(document: Any) -> CatalogGraph:
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise CorruptFile(f"not a catalog graph (expected format {FORMAT!r})")
     graph = CatalogGraph()
-    by_id: dict[str, Category | ProductNode] = {}
+    by_id: dict[str, CategoryNode | ProductNode] = {}
     try:
         for node in document["nodes"]:
             kind, _, key = node["id"].partition(":")
             if node["id"] in by_id or kind not in ("category", "product"):
                 raise CorruptFile(f"node id {node['id']!r} is repeated or unknown")
             by_id[node["id"]] = (
-                Category(key, node["name"])
+                CategoryNode(key, node["name"])
                 if kind == "category"
                 else ProductNode(key, node["name"])
             )
@@ -75,7 +75,7 @@ def graph_from_document(document: Any) -> CatalogGraph:
     except (KeyError, TypeError, AttributeError) as error:
         raise CorruptFile(f"a node or edge is malformed: {error!r}") from None
     for item in by_id.values():
-        if isinstance(item, Category):
+        if isinstance(item, CategoryNode):
             _check_no_loop(item)
             graph.categories[item.slug] = item
         else:
@@ -84,8 +84,8 @@ def graph_from_document(document: Any) -> CatalogGraph:
 
 
 def _node(
-    by_id: dict[str, Category | ProductNode], node_id: str
-) -> Category | ProductNode:
+    by_id: dict[str, CategoryNode | ProductNode], node_id: str
+) -> CategoryNode | ProductNode:
     try:
         return by_id[node_id]
     except KeyError:
@@ -95,14 +95,22 @@ def _node(
 
 
 def _link(
-    kind: str, start: Category | ProductNode, end: Category | ProductNode
+    kind: str, start: CategoryNode | ProductNode, end: CategoryNode | ProductNode
 ) -> None:
-    if kind == "parent" and isinstance(start, Category) and isinstance(end, Category):
+    if (
+        kind == "parent"
+        and isinstance(start, CategoryNode)
+        and isinstance(end, CategoryNode)
+    ):
         if start.parent is not None:
             raise CorruptFile(f"category {start.slug!r} has two parents")
         start.parent = end
         end.children.append(start)
-    elif kind == "in" and isinstance(start, ProductNode) and isinstance(end, Category):
+    elif (
+        kind == "in"
+        and isinstance(start, ProductNode)
+        and isinstance(end, CategoryNode)
+    ):
         if start.category is not None:
             raise CorruptFile(f"product {start.sku!r} is in two categories")
         start.category = end
@@ -116,7 +124,7 @@ def _link(
         raise CorruptFile(f"a {kind!r} edge cannot join {_id(start)} to {_id(end)}")
 
 
-def _check_no_loop(category: Category) -> None:
+def _check_no_loop(category: CategoryNode) -> None:
     seen = {id(category)}
     parent = category.parent
     while parent is not None:

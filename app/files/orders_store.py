@@ -24,7 +24,7 @@ VERSION = 1
 # Everything a customers pickle may name; anything else is refused unrun.
 ALLOWED = {
     ("app.orders", "Customer"),
-    ("app.orders", "Order"),
+    ("app.orders", "CustomerOrder"),
     ("app.orders", "OrderLine"),
     ("decimal", "Decimal"),
     ("datetime", "datetime"),

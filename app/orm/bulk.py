@@ -1,5 +1,5 @@
 # workshop: since 33
-"""Bulk changes in one transaction: every row or none, refused before the database when possible."""
+"""Bulk changes in the caller's transaction: every row or none (a SAVEPOINT), refused before the database when possible."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy import (
     update,  # solution 33
 )
 from sqlalchemy.exc import IntegrityError  # solution 33
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from app.domain import check_price, utc_now  # solution 33
 from app.errors import DuplicateSku, InvalidInput, ProductNotFound  # solution 33
@@ -58,30 +58,31 @@ def validate_rows(rows: Iterable[Mapping[str, object]]) -> list[ProductCreate]:
 
 
 def import_products(
-    sessions: sessionmaker[Session],
+    session: Session,
     rows: Iterable[Mapping[str, object]],
     *,
     created_at: datetime | None = None,
 ) -> int:
-    """Insert every row in one transaction and return how many.
+    """Validate every row, then insert them all (insert_products()); return how many.
 
-    Bad rows (InvalidInput) and SKUs repeated in the input (DuplicateSku) are
-    refused before any statement is sent; a SKU already stored is refused by
-    the database, and the whole batch is rolled back.
+    Bad rows (InvalidInput) are refused before any statement is sent.
     """
     items = validate_rows(rows)
-    return insert_products(sessions, items, created_at=created_at)
+    return insert_products(session, items, created_at=created_at)
 
 
 def insert_products(
-    sessions: sessionmaker[Session],
+    session: Session,
     items: list[ProductCreate],
     *,
     created_at: datetime | None = None,
 ) -> int:
-    """The fast part of import_products(): validated items, one transaction.
+    """Insert validated items, all or none, in the caller's transaction.
 
-    No item: return 0 without sending any statement.
+    SKUs repeated in the input are DuplicateSku before any statement; a SKU
+    already stored is DuplicateSku too, and the batch leaves nothing behind
+    (not even its new categories), while the caller's earlier work stays.
+    Never commits. No item: return 0 without sending any statement.
     """
     if repeated := sorted(
         sku for sku, n in Counter(i.sku for i in items).items() if n > 1
@@ -90,10 +91,12 @@ def insert_products(
             f"SKU {', '.join(repeated)} appears more than once", skus=repeated
         )
     if not items:
-        return 0  # nothing to insert: no transaction, no statement
+        return 0  # nothing to insert: no savepoint, no statement
     when = created_at or utc_now()
     try:
-        with sessions.begin() as session:
+        # A SAVEPOINT: if the database refuses a row, everything the batch did
+        # is undone, and the caller's transaction can still go on and commit.
+        with session.begin_nested():
             ids = category_ids(session, {i.category for i in items if i.category})
             # The table, not the class: a Core executemany in the session's
             # transaction skips the ORM's per-row work (see the benchmark).
@@ -121,26 +124,26 @@ def insert_products(
     return len(items)
 
 
-def set_prices(
-    sessions: sessionmaker[Session], prices: Mapping[str, str | int | Decimal]
-) -> int:
-    """New prices for many SKUs in one transaction; return how many.
+def set_prices(session: Session, prices: Mapping[str, str | int | Decimal]) -> int:
+    """New prices for many SKUs, all or none, in the caller's transaction.
 
     Every price is checked before any statement (InvalidPrice); any unknown
-    SKU raises ProductNotFound naming each one, and no price changes.
+    SKU raises ProductNotFound naming each one, and no price changes. The
+    UPDATE runs in a SAVEPOINT: if the database refuses one price, none
+    changes. Never commits; returns how many prices were set.
     """
     checked: dict[str, Decimal] = {sku: check_price(p) for sku, p in prices.items()}
-    with sessions.begin() as session:
-        ids = {
-            sku: id_
-            for sku, id_ in session.execute(
-                select(models.Product.sku, models.Product.id).where(
-                    models.Product.sku.in_(list(checked))
-                )
+    ids = {
+        sku: id_
+        for sku, id_ in session.execute(
+            select(models.Product.sku, models.Product.id).where(
+                models.Product.sku.in_(list(checked))
             )
-        }
-        if missing := sorted(set(checked) - set(ids)):
-            raise ProductNotFound(skus=missing)
+        )
+    }
+    if missing := sorted(set(checked) - set(ids)):
+        raise ProductNotFound(skus=missing)
+    with session.begin_nested():
         # ORM bulk UPDATE by primary key: one executemany, not one UPDATE per object.
         session.execute(
             update(models.Product),

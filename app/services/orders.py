@@ -25,18 +25,24 @@ from app.sqlite.stock import stock_of  # solution 24
 
 
 @dataclass(frozen=True)
-class OrderItem:
+class OrderItemRow:
+    """An order item as sqlite3 reads it back (with its product's SKU); the
+    ORM's mapped class of step 32 is models.OrderItem."""
+
     sku: str
     quantity: int
     unit_price: Decimal
 
 
 @dataclass(frozen=True)
-class Order:
+class OrderRow:
+    """An order row and its items, as load_order() reads them with sqlite3;
+    the ORM's mapped class of step 32 is models.Order."""
+
     id: int
     customer_id: int
     status: str
-    items: list[OrderItem]
+    items: list[OrderItemRow]
 
     @property
     def total(self) -> Decimal:
@@ -56,7 +62,7 @@ def check_lines(lines: Mapping[str, int]) -> dict[str, int]:
     return dict(lines)
 
 
-def load_order(conn: sqlite3.Connection, order_id: int) -> Order:
+def load_order(conn: sqlite3.Connection, order_id: int) -> OrderRow:
     """The order with its items (in SKU order); OrderNotFound if none."""
     row = conn.execute(
         "SELECT id, customer_id, status FROM orders WHERE id = ?", (order_id,)
@@ -64,7 +70,7 @@ def load_order(conn: sqlite3.Connection, order_id: int) -> Order:
     if row is None:
         raise OrderNotFound(f"there is no order {order_id}")
     items = [
-        OrderItem(sku, quantity, from_cents(cents))
+        OrderItemRow(sku, quantity, from_cents(cents))
         for sku, quantity, cents in conn.execute(
             "SELECT sku, quantity, unit_price_cents FROM order_items"
             " JOIN products ON products.id = product_id"
@@ -72,7 +78,7 @@ def load_order(conn: sqlite3.Connection, order_id: int) -> Order:
             (order_id,),
         )
     ]
-    return Order(row["id"], row["customer_id"], row["status"], items)
+    return OrderRow(row["id"], row["customer_id"], row["status"], items)
 
 
 # >>> solution 24

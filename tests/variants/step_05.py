@@ -12,8 +12,8 @@ VARIANTS = [
             "_node",
             """
             def _node(
-                by_id: dict[str, Category | ProductNode], node_id: str
-            ) -> Category | ProductNode:
+                by_id: dict[str, CategoryNode | ProductNode], node_id: str
+            ) -> CategoryNode | ProductNode:
                 import copy
 
                 try:
@@ -133,14 +133,14 @@ VARIANTS = [
                         if node_id in objects:
                             raise CorruptFile(f"{node_id} appears twice")
                         if node_id.startswith("category:"):
-                            objects[node_id] = Category(node_id[9:], name)
+                            objects[node_id] = CategoryNode(node_id[9:], name)
                         elif node_id.startswith("product:"):
                             objects[node_id] = ProductNode(node_id[8:], name)
                         else:
                             raise CorruptFile(f"what kind of node is {node_id}?")
                     fits = {
-                        "parent": (Category, Category),
-                        "in": (ProductNode, Category),
+                        "parent": (CategoryNode, CategoryNode),
+                        "in": (ProductNode, CategoryNode),
                         "related": (ProductNode, ProductNode),
                     }
                     for edge in document["edges"]:
@@ -168,7 +168,7 @@ VARIANTS = [
                 except (KeyError, TypeError, AttributeError) as error:
                     raise CorruptFile(f"broken node or edge ({error})") from error
                 for item in objects.values():
-                    if isinstance(item, Category):
+                    if isinstance(item, CategoryNode):
                         slugs, up = {item.slug}, item.parent
                         while up is not None:
                             if up.slug in slugs:

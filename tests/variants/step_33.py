@@ -4,14 +4,25 @@ from workshop.variants import alternative, replace_function, replace_text, wrong
 
 BULK = "app/orm/bulk.py"
 
-INSERT_PER_CHUNK = '''
+ROWS = """[
+                    {
+                        "sku": i.sku,
+                        "name": i.name,
+                        "price": i.price,
+                        "category_id": ids.get(i.category) if i.category else None,
+                        "created_at": when,
+                    }
+                    for i in chunk
+                ]"""
+
+SAVEPOINT_PER_CHUNK = f'''
 def insert_products(
-    sessions: sessionmaker[Session],
+    session: Session,
     items: list[ProductCreate],
     *,
     created_at: datetime | None = None,
 ) -> int:
-    """Commit every 500 rows "for speed"."""
+    """A savepoint per 500 rows: the caller's commit keeps the chunks before the bad one."""
     if repeated := sorted(
         sku for sku, n in Counter(i.sku for i in items).items() if n > 1
     ):
@@ -20,20 +31,11 @@ def insert_products(
     for start in range(0, len(items), 500):
         chunk = items[start : start + 500]
         try:
-            with sessions.begin() as session:
-                ids = category_ids(session, {i.category for i in chunk if i.category})
+            with session.begin_nested():
+                ids = category_ids(session, {{i.category for i in chunk if i.category}})
                 session.execute(
                     insert(models.Product.__table__),
-                    [
-                        {
-                            "sku": i.sku,
-                            "name": i.name,
-                            "price": i.price,
-                            "category_id": ids.get(i.category) if i.category else None,
-                            "created_at": when,
-                        }
-                        for i in chunk
-                    ],
+                    {ROWS},
                 )
         except IntegrityError as error:
             if is_duplicate_sku(error):
@@ -42,14 +44,14 @@ def insert_products(
     return len(items)
 '''
 
-INSERT_COMMIT_PER_1000 = '''
+INSERT_COMMIT_PER_1000 = f'''
 def insert_products(
-    sessions: sessionmaker[Session],
+    session: Session,
     items: list[ProductCreate],
     *,
     created_at: datetime | None = None,
 ) -> int:
-    """One session, but session.commit() after every 1,000 rows."""
+    """The caller's session, but session.commit() after every 1,000 rows."""
     if repeated := sorted(
         sku for sku, n in Counter(i.sku for i in items).items() if n > 1
     ):
@@ -57,41 +59,104 @@ def insert_products(
     if not items:
         return 0
     when = created_at or utc_now()
-    with sessions() as session:
-        try:
-            for start in range(0, len(items), 1000):
-                chunk = items[start : start + 1000]
-                ids = category_ids(session, {i.category for i in chunk if i.category})
-                session.execute(
-                    insert(models.Product.__table__),
-                    [
-                        {
-                            "sku": i.sku,
-                            "name": i.name,
-                            "price": i.price,
-                            "category_id": ids.get(i.category) if i.category else None,
-                            "created_at": when,
-                        }
-                        for i in chunk
-                    ],
-                )
-                session.commit()
-        except IntegrityError as error:
-            session.rollback()
-            if is_duplicate_sku(error):
-                raise DuplicateSku("already stored") from None
-            raise
+    try:
+        for start in range(0, len(items), 1000):
+            chunk = items[start : start + 1000]
+            ids = category_ids(session, {{i.category for i in chunk if i.category}})
+            session.execute(
+                insert(models.Product.__table__),
+                {ROWS},
+            )
+            session.commit()
+    except IntegrityError as error:
+        session.rollback()
+        if is_duplicate_sku(error):
+            raise DuplicateSku("already stored") from None
+        raise
     return len(items)
 '''
 
+SAVEPOINT = """        # A SAVEPOINT: if the database refuses a row, everything the batch did
+        # is undone, and the caller's transaction can still go on and commit.
+        with session.begin_nested():
+            ids = category_ids(session, {i.category for i in items if i.category})
+"""
+NO_SAVEPOINT = """        if True:  # no savepoint: the caller's transaction as it is
+            ids = category_ids(session, {i.category for i in items if i.category})
+"""
+PRICES_SAVEPOINT = """    with session.begin_nested():
+        # ORM bulk UPDATE by primary key"""
+
 EMPTY_GUARD = """    if not items:
-        return 0  # nothing to insert: no transaction, no statement
+        return 0  # nothing to insert: no savepoint, no statement
 """
 
 VARIANTS = [
     wrong(
-        "one session, but session.commit() every 1,000 rows",
+        "session.commit() every 1,000 rows, in the caller's session",
         replace_function(BULK, "insert_products", INSERT_COMMIT_PER_1000),
+    ),
+    wrong(
+        "no savepoint: a caller that catches the error and commits keeps half a"
+        " batch (SQLite), or loses its own work (PostgreSQL)",
+        replace_text(BULK, old=SAVEPOINT, new=NO_SAVEPOINT),
+    ),
+    wrong(
+        "resolves the categories outside the savepoint: they stay after a refusal",
+        replace_text(
+            BULK,
+            old=SAVEPOINT,
+            new="""        ids = category_ids(session, {i.category for i in items if i.category})
+        with session.begin_nested():
+""",
+        ),
+    ),
+    wrong(
+        "session.rollback() on a refusal: the caller's earlier work is gone too",
+        replace_text(BULK, old=SAVEPOINT, new=NO_SAVEPOINT),
+        replace_text(
+            BULK,
+            old="""    except IntegrityError as error:
+        if is_duplicate_sku(error):
+""",
+            new="""    except IntegrityError as error:
+        session.rollback()
+        if is_duplicate_sku(error):
+""",
+        ),
+    ),
+    wrong(
+        "commits the caller's session after the import",
+        replace_text(
+            BULK,
+            old="""        raise
+    return len(items)
+""",
+            new="""        raise
+    session.commit()
+    return len(items)
+""",
+        ),
+    ),
+    wrong(
+        "set_prices() without a savepoint: a refused price keeps the ones before it",
+        replace_text(
+            BULK,
+            old=PRICES_SAVEPOINT,
+            new="""    if True:
+        # ORM bulk UPDATE by primary key""",
+        ),
+    ),
+    wrong(
+        "set_prices() commits the caller's session",
+        replace_text(
+            BULK,
+            old="""    return len(checked)
+""",
+            new="""    session.commit()
+    return len(checked)
+""",
+        ),
     ),
     wrong(
         "reports only the first problem of each row",
@@ -143,10 +208,10 @@ VARIANTS = [
         ),
         replace_text(
             BULK,
-            old="""        if missing := sorted(set(checked) - set(ids)):
+            old="""    if missing := sorted(set(checked) - set(ids)):
 """,
-            new="""        checked = {sku: check_price(p) for sku, p in checked.items()}
-        if missing := sorted(set(checked) - set(ids)):
+            new="""    checked = {sku: check_price(p) for sku, p in checked.items()}
+    if missing := sorted(set(checked) - set(ids)):
 """,
         ),
     ),
@@ -168,8 +233,8 @@ VARIANTS = [
         ),
     ),
     wrong(
-        "commits every 500 rows",
-        replace_function(BULK, "insert_products", INSERT_PER_CHUNK),
+        "a savepoint per 500-row chunk",
+        replace_function(BULK, "insert_products", SAVEPOINT_PER_CHUNK),
     ),
     wrong(
         "one UPDATE per SKU",
@@ -193,22 +258,22 @@ VARIANTS = [
         "one SELECT per SKU to find the ids",
         replace_text(
             BULK,
-            old="""        ids = {
-            sku: id_
-            for sku, id_ in session.execute(
-                select(models.Product.sku, models.Product.id).where(
-                    models.Product.sku.in_(list(checked))
-                )
+            old="""    ids = {
+        sku: id_
+        for sku, id_ in session.execute(
+            select(models.Product.sku, models.Product.id).where(
+                models.Product.sku.in_(list(checked))
             )
-        }
+        )
+    }
 """,
-            new="""        ids = {}
-        for sku in checked:
-            found = session.scalar(
-                select(models.Product.id).where(models.Product.sku == sku)
-            )
-            if found is not None:
-                ids[sku] = found
+            new="""    ids = {}
+    for sku in checked:
+        found = session.scalar(
+            select(models.Product.id).where(models.Product.sku == sku)
+        )
+        if found is not None:
+            ids[sku] = found
 """,
         ),
     ),
@@ -263,7 +328,8 @@ VARIANTS = [
         ),
     ),
     alternative(
-        "ORM insert with dicts, a Core executemany UPDATE, errors gathered differently",
+        "ORM insert with dicts, the error turned inside the savepoint, a Core executemany"
+        " UPDATE in a savepoint handled by hand, errors gathered differently",
         replace_function(
             BULK,
             "validate_rows",
@@ -288,12 +354,12 @@ VARIANTS = [
             "insert_products",
             '''
             def insert_products(
-                sessions: sessionmaker[Session],
+                session: Session,
                 items: list[ProductCreate],
                 *,
                 created_at: datetime | None = None,
             ) -> int:
-                """All rows in one transaction."""
+                """All rows or none: the error is turned inside the savepoint."""
                 seen: set[str] = set()
                 twice = {i.sku for i in items if i.sku in seen or seen.add(i.sku)}
                 if twice:
@@ -301,8 +367,8 @@ VARIANTS = [
                 if len(items) == 0:
                     return 0  # an empty ORM insert() would add a row of NULLs
                 when = created_at if created_at is not None else utc_now()
-                try:
-                    with sessions.begin() as session:
+                with session.begin_nested():  # any exception leaving it: ROLLBACK TO
+                    try:
                         ids = category_ids(session, {i.category for i in items} - {None})
                         rows = [
                             dict(
@@ -315,10 +381,10 @@ VARIANTS = [
                             for i in items
                         ]
                         session.execute(insert(models.Product), rows)
-                except IntegrityError as error:
-                    if not is_duplicate_sku(error):
-                        raise
-                    raise DuplicateSku("the import repeats a stored SKU") from None
+                    except IntegrityError as error:
+                        if not is_duplicate_sku(error):
+                            raise
+                        raise DuplicateSku("the import repeats a stored SKU") from None
                 return len(rows)
             ''',
         ),
@@ -326,22 +392,27 @@ VARIANTS = [
             BULK,
             "set_prices",
             '''
-            def set_prices(sessions: sessionmaker[Session], prices: Mapping[str, object]) -> int:
-                """New prices, all or none."""
+            def set_prices(session: Session, prices: Mapping[str, object]) -> int:
+                """New prices, all or none, through a savepoint handled by hand."""
                 new = {sku: check_price(price) for sku, price in prices.items()}
                 table = models.Product.__table__
-                with sessions.begin() as session:
-                    known = set(
-                        session.scalars(select(models.Product.sku).where(models.Product.sku.in_(list(new))))
-                    )
-                    if unknown := set(new) - known:
-                        raise ProductNotFound("unknown SKUs", skus=unknown)
+                known = set(
+                    session.scalars(select(models.Product.sku).where(models.Product.sku.in_(list(new))))
+                )
+                if unknown := set(new) - known:
+                    raise ProductNotFound("unknown SKUs", skus=unknown)
+                savepoint = session.begin_nested()
+                try:
                     session.connection().execute(
                         update(table)
                         .where(table.c.sku == bindparam("wanted_sku"))
                         .values(price=bindparam("new_price")),
                         [{"wanted_sku": s, "new_price": p} for s, p in new.items()],
                     )
+                except BaseException:
+                    savepoint.rollback()
+                    raise
+                savepoint.commit()
                 return len(new)
             ''',
         ),
