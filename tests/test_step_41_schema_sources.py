@@ -121,7 +121,7 @@ def test_reflect_schema_builds_every_table_of_the_sql_in_a_database_of_its_own(
     monkeypatch.chdir(tmp_path)
 
     first = reflect_schema(SCHEMA_SQL)
-    again = reflect_schema(SCHEMA_SQL)  # no IF NOT EXISTS in SQL: a new database
+    again = reflect_schema(SCHEMA_SQL)  # a new database each time
 
     assert isinstance(first, MetaData)
     assert set(first.tables) == {
@@ -207,6 +207,7 @@ OTHER_FAMILY = [
     (NUMERIC(12, 2), ExactMoney()),
     (NUMERIC(12, 2), Numeric(12, 3)),
     (Float(), Numeric(12, 2)),
+    (Float(), Numeric()),
     (TEXT(), DateTime()),
     (Date(), DateTime()),
     (LargeBinary(), Text()),
@@ -311,6 +312,22 @@ DRIFTS = {
             extras=(
                 Index("live_sku", "sku", unique=True, sqlite_where=text("id > 0")),
             ),
+        ),
+        ("items", "sku", Kind.UNIQUE),
+    ),
+    "a unique column turned into part of a two-column unique index": (
+        SQL,
+        models(
+            {"sku": Column("sku", String(40), nullable=False)},
+            extras=(Index("sku_label", "sku", "label", unique=True),),
+        ),
+        ("items", "sku", Kind.UNIQUE),
+    ),
+    "a unique column turned into part of a two-column UNIQUE": (
+        SQL,
+        models(
+            {"sku": Column("sku", String(40), nullable=False)},
+            extras=(UniqueConstraint("sku", "label"),),
         ),
         ("items", "sku", Kind.UNIQUE),
     ),

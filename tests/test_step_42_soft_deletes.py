@@ -333,7 +333,7 @@ def test_purge_keeps_a_deleted_product_that_an_order_line_names(engine):
         assert order.items[0].product.sku == "TEA-1"
 
 
-def test_purge_takes_the_products_price_history_and_image_rows_with_it(engine):
+def test_purge_takes_the_products_history_stock_picks_and_image_rows_with_it(engine):
     seed(engine, "TEA-1", "TEA-2")
     with hiding(engine).begin() as session:
         change_price(session, "TEA-1", Decimal("4.00"), at=CUTOFF - timedelta(days=10))
@@ -350,6 +350,8 @@ def test_purge_takes_the_products_price_history_and_image_rows_with_it(engine):
                 created_at=NOW,
             )
         )
+        session.add(models.StockLevel(product_id=tea.id, quantity=3))
+        session.add(models.PickTask(product_id=tea.id, quantity=1))
     deleted(engine, "TEA-1", when=CUTOFF - timedelta(days=1))
     with hiding(engine).begin() as session:
         assert purge(session, older_than=RETENTION, now=NOW) == 1
@@ -358,6 +360,8 @@ def test_purge_takes_the_products_price_history_and_image_rows_with_it(engine):
         products = session.scalars(select(models.Product.id)).all()
         assert owners and set(owners) <= set(products)  # TEA-2's history stays
         assert session.scalar(select(func.count(models.ProductImage.id))) == 0
+        assert session.scalar(select(func.count(models.PickTask.id))) == 0
+        assert session.scalar(select(func.count(models.StockLevel.product_id))) == 0
 
 
 def test_purge_refuses_a_negative_retention(engine):

@@ -49,6 +49,7 @@ def upgrade() -> None:
             ["product_id"],
             ["products.id"],
             name=op.f("fk_pick_tasks_product_id_products"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pick_tasks")),
     )

@@ -440,7 +440,9 @@ class PickTask(Base):
     __table_args__ = (CheckConstraint("quantity > 0", name="quantity_positive"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    product_id: Mapped[int] = mapped_column(
+        ForeignKey("products.id", ondelete="CASCADE"), index=True
+    )
     quantity: Mapped[int]
     done_at: Mapped[Timestamp | None]
 

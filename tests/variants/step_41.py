@@ -6,6 +6,29 @@ DIFF = "app/orm/schema_diff.py"
 
 VARIANTS = [
     wrong(
+        "Float taken for a Numeric (it is one, in SQLAlchemy's classes)",
+        replace_text(
+            DIFF,
+            old="""    if isinstance(type_, Float):
+        return "real"
+""",
+            new="",
+        ),
+    ),
+    wrong(
+        "a column in a two-column UNIQUE counts as unique",
+        replace_text(
+            DIFF,
+            old="isinstance(constraint, UniqueConstraint) and len(constraint.columns) == 1",
+            new="isinstance(constraint, UniqueConstraint)",
+        ),
+        replace_text(
+            DIFF,
+            old="index.unique and len(index.columns) == 1 and not partial",
+            new="index.unique and not partial",
+        ),
+    ),
+    wrong(
         "compares type reprs: VARCHAR(length=40) is not String(length=40)",
         replace_function(
             DIFF,
