@@ -22,7 +22,7 @@ from app.orm.database import make_sessions
 from app.orm.lifecycle import install_soft_delete, purge, restore, soft_delete
 from app.orm.orders import category_with_products, list_orders, place_order
 from app.orm.prices import change_price
-from app.orm.queries import find_products, reprice_category
+from app.orm.queries import delete_category_products, find_products, reprice_category
 from app.orm.repository import OrmProductRepository
 from app.orm.upserts import FeedLine, import_feed
 
@@ -215,6 +215,32 @@ def test_a_deleted_product_cannot_be_ordered_repriced_or_updated(engine):
             )
         ).all()
     assert prices == [("TEA-1", Decimal("3.50")), ("TEA-2", Decimal("3.85"))]
+
+
+def test_a_bulk_delete_leaves_the_deleted_products_alone(engine):
+    seed(engine, "TEA-1", "TEA-2")
+    deleted(engine, "TEA-1")
+    with hiding(engine).begin() as session:
+        assert delete_category_products(session, "tea") == 1
+    assert [sku for sku, _, _ in every_row(engine)] == ["TEA-1"]
+
+
+def test_a_delete_without_now_is_stamped_with_the_current_utc_time(engine):
+    seed(engine, "TEA-1")
+    before = datetime.now(UTC)
+    with hiding(engine).begin() as session:
+        soft_delete(session, "TEA-1")
+    ((sku, _, stamped),) = every_row(engine)
+    assert stamped is not None and stamped.utcoffset() == timedelta(0)
+    assert before - timedelta(seconds=1) <= stamped <= datetime.now(UTC)
+
+
+def test_every_new_session_factory_hides_deleted_products(engine):
+    seed(engine, "TEA-1", "TEA-2")
+    deleted(engine, "TEA-1")
+    for _ in range(20):  # the listener must not mistake one factory for another
+        with hiding(engine)() as session:
+            assert session.scalars(select(models.Product.sku)).all() == ["TEA-2"]
 
 
 def test_a_sku_is_free_again_after_a_delete_and_taken_while_live(engine):

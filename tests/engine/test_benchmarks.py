@@ -26,6 +26,17 @@ ROOT = Path(__file__).resolve().parents[2]
          "faster"),
         ("bench_bulk_insert.py", ["--rows", "50", "--rounds", "1"], "rows/s"),
         ("bench_async_import.py", ["--rows", "50", "--rounds", "1"], "goal 1.3x"),
+        ("bench_upserts.py", ["--rows", "30"], "replay / first import"),
+        ("bench_price_history.py", ["--rows", "10", "--rounds", "1"],
+         "min / median"),
+        ("bench_races.py", ["--buys", "4", "--rounds", "1", "--threads", "2"],
+         "vs atomic"),
+        ("bench_images.py", ["--upload-mb", "1", "--total-mb", "1"],
+         "time vs whole"),
+        ("bench_soft_deletes.py", ["--rows", "40", "--rounds", "1"],
+         "with_loader_criteria"),
+        ("bench_large.py", ["--rows", "300", "--rounds", "1"], "COPY / executemany"),
+        ("bench_all.py", ["--list"], "upserts"),
     ],
 )  # fmt: skip
 def test_a_benchmark_runs_at_a_tiny_size(script, args, printed):

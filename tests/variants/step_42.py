@@ -7,6 +7,22 @@ MODELS = "app/orm/models.py"
 
 VARIANTS = [
     wrong(
+        "the rule on SELECT and UPDATE only: a bulk DELETE hard-deletes deleted rows",
+        replace_text(
+            LIFECYCLE,
+            old="    if not (state.is_select or state.is_update or state.is_delete):\n",
+            new="    if not (state.is_select or state.is_update):\n",
+        ),
+    ),
+    wrong(
+        "a naive datetime.utcnow() when no now is given",
+        replace_text(
+            LIFECYCLE,
+            old="    product.deleted_at = now or utc_now()\n",
+            new="    product.deleted_at = now or datetime.utcnow()\n",
+        ),
+    ),
+    wrong(
         "a filter on the top-level query only: a category's products bring deleted ones back",
         replace_function(
             LIFECYCLE,
