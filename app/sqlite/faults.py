@@ -38,10 +38,18 @@ def file_fault(error: sqlite3.Error, path: str | Path) -> StoreError:
     """
     name = getattr(error, "sqlite_errorname", "")
     reason = " ".join(str(error).split())
-    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+    if name.startswith("SQLITE_BUSY"):
         return DatabaseBusy(
             f"{path} is locked by another connection ({reason}); nothing was"
             " written: let the other program finish, then try again"
+        )
+    if name.startswith("SQLITE_LOCKED"):
+        # A conflict inside this connection (or a shared cache): no other
+        # program to wait for, and the same statement fails again at once.
+        return DatabaseBusy(
+            f"{path}: this connection's own unfinished statement is in the way"
+            f" ({reason}); nothing was written: finish or close the pending"
+            " read first, then run the transaction again"
         )
     if name == "SQLITE_NOTADB":
         return CorruptFile(
