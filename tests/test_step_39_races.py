@@ -388,6 +388,18 @@ def test_workers_skip_the_tasks_others_hold_and_take_the_next_open_one(pg):
     assert done not in (first, second, third)
 
 
+def test_the_oldest_open_task_is_claimed_first_wherever_its_row_lies(pg):
+    first, second, third = pick_list(pg, [1, 2, 3])
+    with pg.begin() as connection:  # a new row version: no longer first in the table
+        connection.execute(
+            text("UPDATE pick_tasks SET quantity = quantity WHERE id = :id"),
+            {"id": first},
+        )
+    with Session(pg) as worker:
+        assert claimed(worker) == first
+    assert first < second < third
+
+
 def test_a_claimed_task_stays_locked_until_the_worker_commits(pg):
     (only,) = pick_list(pg, [1])
     with Session(pg) as worker:

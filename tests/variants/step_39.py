@@ -24,6 +24,17 @@ LOOP = """    for _ in range(attempts):
 
 VARIANTS = [
     wrong(
+        "claims any open task, not the oldest: no ORDER BY",
+        replace_text(
+            STOCK,
+            old="""        .where(models.PickTask.done_at.is_(None))
+        .order_by(models.PickTask.id)
+""",
+            new="""        .where(models.PickTask.done_at.is_(None))
+""",
+        ),
+    ),
+    wrong(
         "read-modify-write without a lock (the version column refuses the stale write)",
         replace_text(
             STOCK,
