@@ -6,13 +6,15 @@ DIFF = "app/orm/schema_diff.py"
 
 VARIANTS = [
     wrong(
-        "Float taken for a Numeric (it is one, in SQLAlchemy's classes)",
+        "Float and Numeric in one branch: Float() and Numeric() look alike",
         replace_text(
             DIFF,
             old="""    if isinstance(type_, Float):
         return "real"
+    if isinstance(type_, Numeric):
 """,
-            new="",
+            new="""    if isinstance(type_, Float | Numeric):
+""",
         ),
     ),
     wrong(

@@ -51,7 +51,6 @@ VARIANTS = [
 """,
             new="",
         ),
-        replace_text(MODELS, old="    text,\n", new=""),
     ),
     wrong(
         "restores without checking the live SKU",
