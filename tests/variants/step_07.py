@@ -190,7 +190,7 @@ VARIANTS = [
         "catches only JSONDecodeError, so a file that is not UTF-8 leaks UnicodeDecodeError",
         replace_text(
             STORE,
-            old="except (UnicodeDecodeError, json.JSONDecodeError) as error:",
+            old="except ValueError as error:  # UnicodeDecodeError is one too",
             new="except json.JSONDecodeError as error:",
         ),
     ),
